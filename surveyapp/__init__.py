@@ -1,0 +1,25 @@
+"""surveyapp: self-assessment survey engine for health and social care leaders in Tayside."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and wire the Flask application."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from .config import settings_from_environment
+
+    app.config.from_mapping(settings_from_environment(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.from_mapping(config)
+
+    from . import cli, db, web
+
+    db.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

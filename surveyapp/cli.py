@@ -1,0 +1,234 @@
+"""The `surveyapp` command line, a Flask CLI group (so `flask --app surveyapp` works too)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .db import get_db
+from .framework_errors import FrameworkErrors
+from .framework_loader import check_distinct_versions, load_framework_file
+from .framework_store import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
+from .migrations import migrations
+from .organisations import parse_organisations_csv, upsert_organisations
+from .rounds import create_round, get_round, list_rounds
+
+
+def init_app(app) -> None:
+    """Register every command on the app's CLI group."""
+    for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
+                    import_responses_command, export_responses_command, users_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    """Run the `surveyapp` console script."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, add_default_commands=True,
+               help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
+
+
+def prepare_database(db, frameworks_dir: str) -> list:
+    """Apply pending migrations and register framework files; return errors."""
+    migrations.apply(db)
+    return list(sync_frameworks(db, frameworks_dir).errors)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the database and register the framework files."""
+    db = get_db()
+    pending = [m.name for m in migrations.pending(db)]
+    errors = prepare_database(db, current_app.config["FRAMEWORKS_DIR"])
+    click.echo(f"Database {current_app.config['DATABASE']}: "
+               + (f"applied {', '.join(pending)}" if pending else "already up to date"))
+    for fw in list_frameworks(db):
+        click.echo(f"  framework {fw['key']}: {fw['title']}")
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        sys.exit(1)
+
+
+@click.group("frameworks")
+def frameworks_group():
+    """Check and list framework definitions."""
+
+
+@frameworks_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@with_appcontext
+def frameworks_check(files):
+    """Validate framework files (default: every file in frameworks/)."""
+    paths = [Path(f) for f in files] or sorted(Path(current_app.config["FRAMEWORKS_DIR"]).glob("*.y*ml"))
+    failed, loaded = False, []
+    for path in paths:
+        shown = _relative(path)
+        try:
+            fw = load_framework_file(path)
+        except FrameworkErrors as exc:
+            failed = True
+            for error in exc.errors:
+                click.echo(str(error).replace(str(path), shown, 1))
+        except OSError as exc:
+            failed = True
+            click.echo(f"{shown}:1: cannot read the file: {exc.strerror}")
+        else:
+            loaded.append(fw)
+            n_ind = len(fw.indicators)
+            click.echo(f"{shown}: ok: {fw.key} '{fw.title}', {len(fw.domains)} domains, {n_ind} indicators")
+    for error in check_distinct_versions(loaded):
+        failed = True
+        click.echo(str(error))
+    sys.exit(1 if failed else 0)
+
+
+def _relative(path: Path) -> str:
+    """Show a path relative to the current folder where possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@frameworks_group.command("list")
+@with_appcontext
+def frameworks_list():
+    """List the registered framework versions."""
+    for fw in list_frameworks(get_db()):
+        click.echo(f"{fw['key']}\t{fw['title']}")
+
+
+@click.group("orgs")
+def orgs_group():
+    """Manage organisations."""
+
+
+@orgs_group.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def orgs_import(file):
+    """Import organisations from a CSV with name,area,sector columns."""
+    records, errors = parse_organisations_csv(file.read())
+    for error in errors:
+        click.echo(f"{file.name}: {error}", err=True)
+    if errors:
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {upsert_organisations(get_db(), records)} organisations.")
+
+
+@click.group("rounds")
+def rounds_group():
+    """Create and list assessment rounds."""
+
+
+@rounds_group.command("create")
+@click.option("--framework", "framework_id", required=True, help="Framework id, e.g. strategic-planning.")
+@click.option("--version", type=int, help="Framework version (default: the latest).")
+@click.option("--title", required=True)
+@click.option("--opens", help="Opening date, YYYY-MM-DD.")
+@click.option("--closes", help="Closing date, YYYY-MM-DD.")
+@with_appcontext
+def rounds_create(framework_id, version, title, opens, closes):
+    """Create a round and print its id."""
+    db = get_db()
+    key = f"{framework_id}@{version}" if version else latest_version_key(db, framework_id)
+    if not key or not db.execute("SELECT 1 FROM framework_versions WHERE key = ?", [key]).fetchone():
+        raise click.ClickException(f"no registered framework {framework_id}" + (f" version {version}" if version else ""))
+    try:
+        click.echo(create_round(db, key, title, opens, closes))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@rounds_group.command("list")
+@with_appcontext
+def rounds_list():
+    """List rounds: id, framework, version, title, status, submitted responses."""
+    for r in list_rounds(get_db()):
+        click.echo(f"{r['id']}\t{r['framework_id']}\t{r['version']}\t{r['title']}\t{r['status']}\t{r['submitted']}")
+
+
+def _round_framework(db, round_id):
+    """Return the framework of a round, or stop with a clear message."""
+    if not get_round(db, round_id):
+        raise click.ClickException(f"there is no round {round_id}")
+    return framework_for_round(db, round_id)
+
+
+@click.command("import-responses")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--round", "round_id", type=int, required=True)
+@with_appcontext
+def import_responses_command(file, round_id):
+    """Import submitted responses from a long-format CSV; any error imports nothing."""
+    from .answers_csv import import_responses
+
+    db = get_db()
+    framework = _round_framework(db, round_id)
+    try:
+        count, errors = import_responses(db, round_id, framework, file.read())
+    except ValueError as exc:
+        raise click.ClickException(f"{exc}; nothing was imported") from None
+    for error in errors:
+        click.echo(f"{file.name}: {error}", err=True)
+    if errors:
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    click.echo(f"Imported {count} responses into round {round_id}.")
+
+
+@click.command("export-responses")
+@click.option("--round", "round_id", type=int, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@with_appcontext
+def export_responses_command(round_id, output):
+    """Export a round's submitted responses to a long-format CSV."""
+    from .answers_csv import export_csv
+
+    db = get_db()
+    text = export_csv(db, round_id, _round_framework(db, round_id))
+    Path(output).write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {text.count(chr(10)) - 1} answers to {output}.")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load frameworks, fictional organisations, people, rounds and responses."""
+    from .demo import load_demo
+
+    db = get_db()
+    errors = prepare_database(db, current_app.config["FRAMEWORKS_DIR"])
+    if errors:
+        for error in errors:
+            click.echo(str(error), err=True)
+        sys.exit(1)
+    for line in load_demo(db):
+        click.echo(line)
+
+
+@click.group("users")
+def users_group():
+    """Manage people who can sign in."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["service_lead", "facilitator", "commissioner", "admin"]))
+@click.option("--organisation", "organisations", multiple=True, type=int, help="Organisation id (service leads).")
+@click.option("--area", "areas", multiple=True, help="Area covered ('*' for all of Tayside).")
+@click.password_option()
+@with_appcontext
+def users_create(email, name, role, organisations, areas, password):
+    """Create a user who can sign in."""
+    from .users import create_user
+
+    click.echo(create_user(get_db(), email, name, role, password, organisations, areas))

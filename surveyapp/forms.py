@@ -1,0 +1,187 @@
+"""WTForms forms generated from a framework domain, and conversion to answers.
+
+A throwaway Form subclass is built per domain with setattr (WTForms'
+dynamic form composition). Which field class and validators a question
+gets comes from the FIELD_BUILDERS registry, keyed by question type.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, RadioField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from .framework_model import Domain, Framework, Indicator
+from .responses import Answer
+
+OPTION_PREFIX = "opt:"
+COMMENT_SUFFIX = "__comment"
+MAX_TEXT = 10_000
+MAX_COMMENT = 5_000
+
+
+def value_key(value: float) -> str:
+    """Render a level value as a form value: 3.0 -> '3', 2.5 -> '2.5'."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """Shorten an indicator statement for use inside an error message."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _rating_field(ind: Indicator, require: bool):
+    choices = {value_key(lv.value): lv.label for lv in ind.scale.levels}
+    choices |= {OPTION_PREFIX + o.key: o.label for o in ind.scale.options}
+    message = f"Select an answer for ‘{_short(ind.text)}’"
+    return RadioField(ind.text, choices=list(choices.items()),
+                      validators=[InputRequired(message) if require else Optional()],
+                      validate_choice=True)
+
+
+def _choice_field(ind: Indicator, require: bool):
+    message = f"Select an answer for ‘{_short(ind.text)}’"
+    return RadioField(ind.text, choices=[(c.key, c.label) for c in ind.choices],
+                      validators=[InputRequired(message) if require else Optional()])
+
+
+def strip_nul(value):
+    """Drop NUL characters, which have no place in typed text."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _text_field(ind: Indicator, require: bool):
+    validators = [Length(max=MAX_TEXT, message=f"Answer must be {MAX_TEXT:,} characters or fewer")]
+    if require:
+        validators.insert(0, InputRequired(f"Enter an answer for ‘{_short(ind.text)}’"))
+    return TextAreaField(ind.text, validators=validators, filters=[strip_nul])
+
+
+def _number_field(ind: Indicator, require: bool):
+    validators = [InputRequired(f"Enter a number for ‘{_short(ind.text)}’") if require else Optional()]
+    if ind.minimum is not None or ind.maximum is not None:
+        validators.append(NumberRange(
+            ind.minimum, ind.maximum,
+            message=_range_message(ind.minimum, ind.maximum)))
+    return FloatField(ind.text, validators=validators)
+
+
+def _range_message(low, high) -> str:
+    """Describe an allowed number range in plain words."""
+    if low is not None and high is not None:
+        return f"Enter a number between {value_key(low)} and {value_key(high)}"
+    if low is not None:
+        return f"Enter a number that is {value_key(low)} or more"
+    return f"Enter a number that is {value_key(high)} or less"
+
+
+FIELD_BUILDERS = {
+    "rating": _rating_field,
+    "choice": _choice_field,
+    "yesno": _choice_field,
+    "text": _text_field,
+    "number": _number_field,
+}
+
+
+class DomainForm(FlaskForm):
+    """Base for generated domain forms: CSRF on, plus the draft's version."""
+
+    class Meta:
+        # field values only come from the request or stored answers
+        locales = ("en_GB", "en")
+
+
+def _comment_validators(ind: Indicator, require: bool):
+    validators = [Length(max=MAX_COMMENT, message=f"Evidence must be {MAX_COMMENT:,} characters or fewer")]
+    if require and ind.evidence == "required":
+        validators.insert(0, InputRequired(f"Enter your evidence for ‘{_short(ind.text)}’"))
+    return validators
+
+
+@lru_cache(maxsize=256)
+def domain_form_class(framework_key: str, domain: Domain, require: bool) -> type[DomainForm]:
+    """Build (once) the form class for a domain; `require` checks required answers."""
+
+    class GeneratedForm(DomainForm):
+        pass
+
+    for ind in domain.indicators:
+        setattr(GeneratedForm, ind.id, FIELD_BUILDERS[ind.type](ind, require and ind.required))
+        if ind.evidence != "none":
+            setattr(GeneratedForm, ind.id + COMMENT_SUFFIX,
+                    TextAreaField(ind.evidence_label or "Evidence or comment",
+                                  validators=_comment_validators(ind, require),
+                                  filters=[strip_nul]))
+    return GeneratedForm
+
+
+def build_domain_form(framework: Framework, domain: Domain, require: bool,
+                      formdata=None, answers: dict[str, Answer] | None = None) -> DomainForm:
+    """Return a bound form for a domain, from the request or from stored answers."""
+    cls = domain_form_class(framework.key, domain, require)
+    if formdata is not None:
+        return cls(formdata=formdata)
+    return cls(formdata=None, data=answers_to_data(domain, answers or {}))
+
+
+def answers_to_data(domain: Domain, answers: dict[str, Answer]) -> dict:
+    """Turn stored answers into form field data."""
+    data = {}
+    for ind in domain.indicators:
+        answer = answers.get(ind.id)
+        if answer is None:
+            continue
+        if ind.type == "rating":
+            data[ind.id] = (OPTION_PREFIX + answer.option) if answer.option else (
+                value_key(answer.value) if answer.value is not None else None)
+        elif ind.type in ("choice", "yesno"):
+            data[ind.id] = answer.option
+        elif ind.type == "number":
+            data[ind.id] = answer.value
+        else:
+            data[ind.id] = answer.text
+        if ind.evidence != "none":
+            data[ind.id + COMMENT_SUFFIX] = answer.comment
+    return data
+
+
+def form_to_answers(domain: Domain, form: DomainForm) -> dict[str, Answer]:
+    """Turn a validated form's data into answers to store."""
+    answers = {}
+    for ind in domain.indicators:
+        raw = form[ind.id].data
+        comment = None
+        if ind.evidence != "none":
+            comment = (form[ind.id + COMMENT_SUFFIX].data or "").strip() or None
+        if ind.type == "rating":
+            if raw and raw.startswith(OPTION_PREFIX):
+                answer = Answer(option=raw[len(OPTION_PREFIX):], comment=comment)
+            else:
+                answer = Answer(value=float(raw) if raw else None, comment=comment)
+        elif ind.type in ("choice", "yesno"):
+            answer = Answer(option=raw or None, comment=comment)
+        elif ind.type == "number":
+            answer = Answer(value=raw, comment=comment)
+        else:
+            answer = Answer(text=(raw or "").strip() or None, comment=comment)
+        answers[ind.id] = answer
+    return answers
+
+
+def describe_answer(ind: Indicator, answer: Answer | None) -> str:
+    """Return an answer in words, for check-your-answers and reports."""
+    if answer is None or answer.is_blank:
+        return ""
+    if ind.type == "rating":
+        if answer.option:
+            option = ind.scale.option_for(answer.option)
+            return option.label if option else answer.option
+        level = ind.scale.level_for(answer.value)
+        return f"{level.label} ({value_key(level.value)})" if level else value_key(answer.value)
+    if ind.type in ("choice", "yesno"):
+        return next((c.label for c in ind.choices if c.key == answer.option), answer.option or "")
+    if ind.type == "number":
+        return value_key(answer.value)
+    return answer.text or ""

@@ -1,0 +1,170 @@
+"""Turn a framework file into a validated, immutable Framework.
+
+Staged pure functions: read text -> plain data with lines -> validate ->
+build the model. The same validate-and-build path serves definitions stored
+in the database, so a stored version is checked exactly like a file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from .framework_errors import DefinitionError, FrameworkErrors, format_path
+from .framework_model import (
+    Choice, DevelopmentRule, Domain, Framework, Indicator, Level, Option, Scale, Source,
+    StrengthRule,
+)
+from .framework_validators import SEMANTIC_RULES, check_structure
+from .framework_yaml import load_with_lines
+
+
+def load_framework_file(path: str | Path) -> Framework:
+    """Load, validate and build the framework in one file."""
+    data, lines = read_definition(path)
+    return framework_from_definition(data, str(path), lines)
+
+
+def load_framework_text(text: str, filename: str = "<text>") -> Framework:
+    """Load, validate and build a framework from YAML text."""
+    data, lines = load_with_lines(text, filename)
+    return framework_from_definition(data, filename, lines)
+
+
+def framework_from_definition(data, filename: str, lines: dict | None = None) -> Framework:
+    """Validate a plain definition and build its Framework, or raise FrameworkErrors."""
+    errors = validate_definition(data, filename, lines or {})
+    if errors:
+        raise FrameworkErrors(errors)
+    return build_framework(data, filename)
+
+
+def validate_definition(data, filename: str, lines: dict) -> list[DefinitionError]:
+    """Return every problem in a definition, each with its file, line and path."""
+    problems = list(check_structure(data))
+    if isinstance(data, dict):  # semantic rules need a mapping at the top
+        problems += [p for rule in SEMANTIC_RULES for p in rule(data)]
+    errors = [
+        DefinitionError(code, filename, _line_for(path, lines), format_path(path), message)
+        for path, code, message in problems
+    ]
+    return sorted(set(errors), key=lambda e: (e.line, e.path, e.message))
+
+
+def _line_for(path: tuple, lines: dict) -> int:
+    """Find the line of a path, or of its nearest ancestor that has one."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), 1)
+
+
+def content_hash(data: dict) -> str:
+    """Hash a definition's content, ignoring layout, comments and key order."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def build_framework(data: dict, filename: str = "") -> Framework:
+    """Build the immutable model from an already validated definition."""
+    scales = tuple(_build_scale(s) for s in data["scales"])
+    by_id = {s.id: s for s in scales}
+    domains = tuple(
+        Domain(
+            id=d["id"], title=d["title"].strip(), description=(d.get("description") or "").strip(),
+            indicators=tuple(_build_indicator(i, by_id) for i in d["indicators"]),
+        )
+        for d in data["domains"]
+    )
+    rules = data.get("rules") or {}
+    values = scales[0].values
+    strengths = rules.get("strengths") or {}
+    development = rules.get("development") or {}
+    return Framework(
+        id=data["id"], version=data["version"], title=data["title"].strip(),
+        summary=data["summary"].strip(), instrument=data["instrument"],
+        adaptation=data["adaptation"].strip(),
+        sources=tuple(Source(**{k: str(v).strip() for k, v in s.items()}) for s in data["sources"]),
+        scales=scales, domains=domains,
+        strengths=StrengthRule(
+            min_score=float(strengths.get("min_score", values[-2])),
+            max=int(strengths.get("max", 5)),
+        ),
+        development=DevelopmentRule(
+            max_score=float(development.get("max_score", values[1])),
+            gap=float(development.get("gap", 1.0)),
+            max=int(development.get("max", 5)),
+        ),
+        content_hash=content_hash(data),
+        source_path=filename,
+    )
+
+
+def _build_scale(s: dict) -> Scale:
+    """Build one rating scale."""
+    return Scale(
+        id=s["id"], label=s["label"].strip(),
+        levels=tuple(
+            Level(value=float(lv["value"]), label=lv["label"].strip(), descriptor=lv["descriptor"].strip())
+            for lv in s["levels"]
+        ),
+        options=tuple(
+            Option(key=o["key"], label=o["label"].strip(), descriptor=(o.get("descriptor") or "").strip())
+            for o in s.get("options") or ()
+        ),
+    )
+
+
+def _build_indicator(i: dict, scales: dict[str, Scale]) -> Indicator:
+    """Build one indicator, resolving its scale."""
+    qtype = i.get("type", "rating")
+    choices = tuple(Choice(key=c["key"], label=c["label"]) for c in i.get("choices") or ())
+    if qtype == "yesno":
+        choices = (Choice("yes", "Yes"), Choice("partly", "Partly"), Choice("no", "No"))
+    return Indicator(
+        id=i["id"], text=i["text"].strip(), type=qtype,
+        scale=scales.get(i["scale"]) if qtype == "rating" else None,
+        guidance=(i.get("guidance") or "").strip(),
+        prompts=tuple(p.strip() for p in i.get("prompts") or ()),
+        required=i.get("required", True), weight=float(i.get("weight", 1)),
+        evidence=i.get("evidence", "none"), evidence_label=(i.get("evidence_label") or "").strip(),
+        choices=choices,
+        minimum=i.get("min"), maximum=i.get("max"),
+    )
+
+
+def read_definition(path: str | Path) -> tuple[dict, dict]:
+    """Read a framework file into plain data and its line map."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FrameworkErrors([DefinitionError("encoding", str(path), 1, "", "the file is not UTF-8 text")]) from None
+    return load_with_lines(text, str(path))
+
+
+def load_framework_dir(directory: str | Path) -> tuple[list[tuple[Framework, dict]], list[DefinitionError]]:
+    """Load every *.yaml file in a folder; return (framework, definition) pairs and all errors."""
+    loaded, errors = [], []
+    for path in sorted(Path(directory).glob("*.y*ml")):
+        try:
+            data, lines = read_definition(path)
+            loaded.append((framework_from_definition(data, str(path), lines), data))
+        except FrameworkErrors as exc:
+            errors.extend(exc.errors)
+    errors.extend(check_distinct_versions([fw for fw, _ in loaded]))
+    return loaded, errors
+
+
+def check_distinct_versions(frameworks: list[Framework]) -> list[DefinitionError]:
+    """Two files must not define the same framework id and version."""
+    seen, errors = {}, []
+    for fw in frameworks:
+        if fw.key in seen:
+            errors.append(DefinitionError(
+                "duplicate-version", fw.source_path, 1, "version",
+                f"framework '{fw.id}' version {fw.version} is also defined in {seen[fw.key]}"))
+        else:
+            seen[fw.key] = fw.source_path
+    return errors

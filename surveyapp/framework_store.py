@@ -1,0 +1,92 @@
+"""Register framework versions in the database and read them back.
+
+A version is frozen once any response uses it: its content hash is compared
+with the file's, and a changed file is refused rather than silently changing
+the meaning of answers already given.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .framework_errors import DefinitionError
+from .framework_loader import framework_from_definition, load_framework_dir
+from .framework_model import Framework
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    errors: tuple[DefinitionError, ...] = ()
+
+
+def response_count(db, framework_key: str) -> int:
+    """Count responses in every round that uses a framework version."""
+    row = db.execute(
+        "SELECT count(*) FROM responses JOIN rounds ON rounds.id = responses.round_id "
+        "WHERE rounds.framework_key = ?", [framework_key]).fetchone()
+    return row[0]
+
+
+def sync_frameworks(db, directory: str) -> SyncResult:
+    """Load every framework file and register new or changed versions."""
+    loaded, errors = load_framework_dir(directory)
+    added, updated, unchanged = [], [], []
+    for fw, definition in loaded:
+        row = db.execute(
+            "SELECT content_hash FROM framework_versions WHERE key = ?", [fw.key]).fetchone()
+        if row and row[0] == fw.content_hash:
+            unchanged.append(fw.key)
+            continue
+        if row and response_count(db, fw.key):
+            errors.append(DefinitionError(
+                "frozen", fw.source_path, 1, "version",
+                f"framework '{fw.id}' version {fw.version} already has responses, so its content "
+                f"cannot change; copy the file, give it version {fw.version + 1} and edit that"))
+            continue
+        record = {
+            "key": fw.key, "framework_id": fw.id, "version": fw.version, "title": fw.title,
+            "content_hash": fw.content_hash, "definition": json.dumps(definition),
+            "source_path": fw.source_path,
+        }
+        db["framework_versions"].upsert(record, pk="key")
+        (updated if row else added).append(fw.key)
+    return SyncResult(tuple(added), tuple(updated), tuple(unchanged), tuple(errors))
+
+
+@lru_cache(maxsize=64)
+def _build_cached(key: str, content_hash: str, definition: str, source_path: str) -> Framework:
+    """Build a framework once per content hash; definitions are immutable."""
+    return framework_from_definition(json.loads(definition), source_path)
+
+
+def get_framework(db, key: str) -> Framework | None:
+    """Return the registered framework version with this key."""
+    row = db.execute(
+        "SELECT key, content_hash, definition, source_path FROM framework_versions WHERE key = ?",
+        [key]).fetchone()
+    return _build_cached(*row) if row else None
+
+
+def list_frameworks(db) -> list[dict]:
+    """Return a row for each registered framework version."""
+    return list(db.query(
+        "SELECT key, framework_id, version, title, registered_at FROM framework_versions "
+        "ORDER BY framework_id, version"))
+
+
+def latest_version_key(db, framework_id: str) -> str | None:
+    """Return the key of a framework's highest registered version."""
+    row = db.execute(
+        "SELECT key FROM framework_versions WHERE framework_id = ? ORDER BY version DESC LIMIT 1",
+        [framework_id]).fetchone()
+    return row[0] if row else None
+
+
+def framework_for_round(db, round_id: int) -> Framework | None:
+    """Return the framework version a round uses."""
+    row = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return get_framework(db, row[0]) if row else None

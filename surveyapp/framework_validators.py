@@ -1,0 +1,305 @@
+"""Rules a framework definition must follow, one small function each.
+
+Each rule takes the raw definition (plain dicts and lists) and yields
+(path, code, message) for every problem it finds. The loader turns those into
+DefinitionErrors with file and line.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+
+from .framework_errors import format_path
+from .framework_model import EVIDENCE_MODES, INSTRUMENT_KINDS, QUESTION_TYPES
+
+Problem = tuple[tuple, str, str]
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TEXT, INT, NUMBER, BOOL, LIST, MAP = "text", "integer", "number", "true/false", "list", "mapping"
+
+# What each kind of object may contain: key -> (type, required, nested kind).
+STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
+    "framework": {
+        "id": (TEXT, True, None), "version": (INT, True, None), "title": (TEXT, True, None),
+        "summary": (TEXT, True, None), "instrument": (TEXT, True, None),
+        "adaptation": (TEXT, True, None), "sources": (LIST, True, "source"),
+        "scales": (LIST, True, "scale"), "domains": (LIST, True, "domain"),
+        "rules": (MAP, False, "rules"),
+    },
+    "source": {
+        "title": (TEXT, True, None), "publisher": (TEXT, False, None),
+        "year": (TEXT, False, None), "url": (TEXT, False, None), "note": (TEXT, False, None),
+    },
+    "scale": {
+        "id": (TEXT, True, None), "label": (TEXT, True, None),
+        "levels": (LIST, True, "level"), "options": (LIST, False, "option"),
+    },
+    "level": {
+        "value": (NUMBER, True, None), "label": (TEXT, True, None),
+        "descriptor": (TEXT, True, None),
+    },
+    "option": {
+        "key": (TEXT, True, None), "label": (TEXT, True, None), "descriptor": (TEXT, False, None),
+    },
+    "domain": {
+        "id": (TEXT, True, None), "title": (TEXT, True, None),
+        "description": (TEXT, False, None), "indicators": (LIST, True, "indicator"),
+    },
+    "indicator": {
+        "id": (TEXT, True, None), "text": (TEXT, True, None), "type": (TEXT, False, None),
+        "scale": (TEXT, False, None), "guidance": (TEXT, False, None),
+        "prompts": (LIST, False, TEXT), "required": (BOOL, False, None),
+        "weight": (NUMBER, False, None), "evidence": (TEXT, False, None),
+        "evidence_label": (TEXT, False, None), "choices": (LIST, False, "choice"),
+        "min": (NUMBER, False, None), "max": (NUMBER, False, None),
+    },
+    "choice": {"key": (TEXT, True, None), "label": (TEXT, True, None)},
+    "rules": {"strengths": (MAP, False, "strengths"), "development": (MAP, False, "development")},
+    "strengths": {"min_score": (NUMBER, False, None), "max": (INT, False, None)},
+    "development": {
+        "max_score": (NUMBER, False, None), "gap": (NUMBER, False, None), "max": (INT, False, None),
+    },
+}
+
+
+def _is_type(value, expected: str) -> bool:
+    """Return True when value has the expected definition type."""
+    if expected == TEXT:
+        return isinstance(value, str)
+    if expected == INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected == BOOL:
+        return isinstance(value, bool)
+    if expected == LIST:
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def check_structure(data, kind: str = "framework", path: tuple = ()) -> Iterator[Problem]:
+    """Check keys and value types against STRUCTURE, recursively."""
+    if not isinstance(data, dict):
+        yield path, "type", f"expected a mapping of keys, found {type(data).__name__}"
+        return
+    spec = STRUCTURE[kind]
+    for key in data:
+        if key not in spec:
+            close = [k for k in spec if _similar(k, key)]
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield path + (key,), "unknown-key", f"unknown key '{key}'{hint}"
+    for key, (expected, required, nested) in spec.items():
+        if key not in data or data[key] is None:
+            if required:
+                yield path + (key,), "missing-key", f"required key '{key}' is missing"
+            continue
+        value = data[key]
+        if not _is_type(value, expected):
+            yield path + (key,), "type", f"expected {expected}, found {_describe(value)}"
+            continue
+        if expected == TEXT and required and not value.strip():
+            yield path + (key,), "empty", f"'{key}' must not be empty"
+        if nested is None:
+            continue
+        if expected == MAP:
+            yield from check_structure(value, nested, path + (key,))
+        elif nested == TEXT:
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    yield path + (key, index), "type", f"expected text, found {_describe(item)}"
+        else:
+            for index, item in enumerate(value):
+                yield from check_structure(item, nested, path + (key, index))
+
+
+def _similar(a: str, b: str) -> bool:
+    """Return True when two keys look like a typo of each other."""
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _describe(value) -> str:
+    """Describe a value's type for an error message."""
+    if value is None:
+        return "nothing"
+    return {str: "text", bool: "true/false", int: "integer", float: "number",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+
+
+def _items(data, key):
+    """Yield (index, item) for the dict items of a list that may be missing."""
+    value = data.get(key) if isinstance(data, dict) else None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def check_id_format(data) -> Iterator[Problem]:
+    """Ids and keys use lower-case letters, digits, '-' and '_'."""
+    def bad(value):
+        return isinstance(value, str) and not ID_PATTERN.match(value)
+
+    if bad(data.get("id")):
+        yield ("id",), "id-format", "ids use lower-case letters, digits, '-' and '_'"
+    for s, scale in _items(data, "scales"):
+        if bad(scale.get("id")):
+            yield ("scales", s, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
+        for o, option in _items(scale, "options"):
+            if bad(option.get("key")):
+                yield ("scales", s, "options", o, "key"), "id-format", "keys use lower-case letters, digits, '-' and '_'"
+    for d, domain in _items(data, "domains"):
+        if bad(domain.get("id")):
+            yield ("domains", d, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
+        for i, indicator in _items(domain, "indicators"):
+            if bad(indicator.get("id")):
+                yield ("domains", d, "indicators", i, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
+
+
+def check_version_positive(data) -> Iterator[Problem]:
+    """Versions are positive whole numbers."""
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version < 1:
+        yield ("version",), "version", "version must be 1 or more"
+
+
+def check_instrument_kind(data) -> Iterator[Problem]:
+    """The instrument is either the publisher's original or an adaptation."""
+    kind = data.get("instrument")
+    if isinstance(kind, str) and kind not in INSTRUMENT_KINDS:
+        yield ("instrument",), "instrument", f"must be one of {', '.join(INSTRUMENT_KINDS)}, not '{kind}'"
+
+
+def check_at_least_one(data) -> Iterator[Problem]:
+    """Sources, scales and domains lists are not empty."""
+    for key in ("sources", "scales", "domains"):
+        if isinstance(data.get(key), list) and not data[key]:
+            yield (key,), "empty", f"'{key}' needs at least one entry"
+
+
+def check_unique_ids(data) -> Iterator[Problem]:
+    """Scale, domain and indicator ids, option and choice keys are unique."""
+    yield from _duplicates([(("scales", s, "id"), x.get("id")) for s, x in _items(data, "scales")], "scale id")
+    yield from _duplicates([(("domains", d, "id"), x.get("id")) for d, x in _items(data, "domains")], "domain id")
+    yield from _duplicates([
+        (("domains", d, "indicators", i, "id"), ind.get("id"))
+        for d, domain in _items(data, "domains") for i, ind in _items(domain, "indicators")
+    ], "indicator id")
+    for s, scale in _items(data, "scales"):
+        yield from _duplicates([(("scales", s, "options", o, "key"), x.get("key")) for o, x in _items(scale, "options")], "option key")
+    for d, domain in _items(data, "domains"):
+        for i, ind in _items(domain, "indicators"):
+            yield from _duplicates([
+                (("domains", d, "indicators", i, "choices", c, "key"), x.get("key"))
+                for c, x in _items(ind, "choices")
+            ], "choice key")
+
+
+def _duplicates(entries, what) -> Iterator[Problem]:
+    """Yield a problem for each repeat of an id among (path, id) entries."""
+    seen = {}
+    for path, value in entries:
+        if not isinstance(value, str):
+            continue
+        if value in seen:
+            yield path, "duplicate-id", f"duplicate {what} '{value}' (first used at {format_path(seen[value])})"
+        else:
+            seen[value] = path
+
+
+def check_scale_levels(data) -> Iterator[Problem]:
+    """A scale has at least two levels, with strictly increasing values."""
+    for s, scale in _items(data, "scales"):
+        levels = scale.get("levels")
+        if not isinstance(levels, list):
+            continue
+        if len(levels) < 2:
+            yield ("scales", s, "levels"), "levels", f"a scale needs at least two levels, found {len(levels)}"
+        previous = None
+        for index, level in enumerate(levels):
+            value = level.get("value") if isinstance(level, dict) else None
+            if not _is_type(value, NUMBER):
+                continue
+            if previous is not None and value <= previous:
+                yield (("scales", s, "levels", index, "value"), "level-order",
+                       f"level values must increase from lowest to highest: {value} follows {previous}")
+            previous = value
+
+
+def check_options_not_levels(data) -> Iterator[Problem]:
+    """Non-scoring option keys do not look like level values."""
+    for s, scale in _items(data, "scales"):
+        for o, option in _items(scale, "options"):
+            key = option.get("key")
+            if isinstance(key, str) and re.fullmatch(r"-?\d+(\.\d+)?", key):
+                yield ("scales", s, "options", o, "key"), "option-key", "option keys must not be numbers"
+
+
+def check_domains_not_empty(data) -> Iterator[Problem]:
+    """Every domain has at least one indicator."""
+    for d, domain in _items(data, "domains"):
+        if isinstance(domain.get("indicators"), list) and not domain["indicators"]:
+            yield ("domains", d, "indicators"), "empty-domain", "a domain needs at least one indicator"
+
+
+def check_question_types(data) -> Iterator[Problem]:
+    """Indicator types, evidence modes and their companion keys agree."""
+    scale_ids = {x.get("id") for _, x in _items(data, "scales")}
+    for d, domain in _items(data, "domains"):
+        for i, ind in _items(domain, "indicators"):
+            path = ("domains", d, "indicators", i)
+            qtype = ind.get("type", "rating")
+            if qtype not in QUESTION_TYPES:
+                yield path + ("type",), "type", f"unknown question type '{qtype}' (use one of {', '.join(QUESTION_TYPES)})"
+                continue
+            scale = ind.get("scale")
+            if qtype == "rating":
+                if scale is None:
+                    yield path + ("scale",), "missing-key", "a rating question needs a 'scale'"
+                elif isinstance(scale, str) and scale not in scale_ids:
+                    yield path + ("scale",), "unknown-scale", f"unknown scale '{scale}'"
+            elif scale is not None:
+                yield path + ("scale",), "scale", f"only rating questions have a scale, not {qtype}"
+            if qtype == "choice" and not ind.get("choices"):
+                yield path + ("choices",), "missing-key", "a choice question needs 'choices'"
+            if qtype != "choice" and "choices" in ind:
+                yield path + ("choices",), "choices", f"only choice questions have choices, not {qtype}"
+            if qtype != "number" and ("min" in ind or "max" in ind):
+                yield path + ("min" if "min" in ind else "max",), "range", "only number questions have min and max"
+            if _is_type(ind.get("min"), NUMBER) and _is_type(ind.get("max"), NUMBER) and ind["min"] > ind["max"]:
+                yield path + ("max",), "range", "max must not be below min"
+            evidence = ind.get("evidence", "none")
+            if isinstance(evidence, str) and evidence not in EVIDENCE_MODES:
+                yield path + ("evidence",), "evidence", f"evidence must be one of {', '.join(EVIDENCE_MODES)}"
+            weight = ind.get("weight")
+            if _is_type(weight, NUMBER) and weight <= 0:
+                yield path + ("weight",), "weight", "weight must be more than 0"
+
+
+def check_rule_bounds(data) -> Iterator[Problem]:
+    """Rule limits are positive."""
+    rules = data.get("rules")
+    if not isinstance(rules, dict):
+        return
+    for section in ("strengths", "development"):
+        block = rules.get(section)
+        if not isinstance(block, dict):
+            continue
+        if _is_type(block.get("max"), INT) and block["max"] < 1:
+            yield ("rules", section, "max"), "rules", "max must be 1 or more"
+        if section == "development" and _is_type(block.get("gap"), NUMBER) and block["gap"] <= 0:
+            yield ("rules", section, "gap"), "rules", "gap must be more than 0"
+
+
+SEMANTIC_RULES = (
+    check_id_format,
+    check_version_positive,
+    check_instrument_kind,
+    check_at_least_one,
+    check_unique_ids,
+    check_scale_levels,
+    check_options_not_levels,
+    check_domains_not_empty,
+    check_question_types,
+    check_rule_bounds,
+)

@@ -1,0 +1,90 @@
+"""Organisations: who they are, where they work, which sector they belong to."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+AREAS = ("Dundee City", "Angus", "Perth and Kinross", "Tayside-wide")
+SECTORS = (
+    "NHS", "Local authority", "HSCP", "Third sector", "Independent", "Justice",
+    "Lived experience/community",
+)
+_AREA_LOOKUP = {a.lower(): a for a in AREAS}
+_SECTOR_LOOKUP = {s.lower(): s for s in SECTORS} | {
+    "council": "Local authority", "third": "Third sector", "voluntary": "Third sector",
+    "lived experience": "Lived experience/community", "community": "Lived experience/community",
+}
+
+
+def normalise_area(text: str) -> str | None:
+    """Return the canonical spelling of an area name, or None if unknown."""
+    return _AREA_LOOKUP.get((text or "").strip().lower())
+
+
+def normalise_sector(text: str) -> str | None:
+    """Return the canonical spelling of a sector name, or None if unknown."""
+    return _SECTOR_LOOKUP.get((text or "").strip().lower())
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def check_organisation(name: str, area: str, sector: str) -> tuple[dict | None, str | None]:
+    """Validate one organisation's fields; return (record, error)."""
+    name = (name or "").strip()
+    if not name:
+        return None, "organisation name is empty"
+    if len(name) > 200:
+        return None, "organisation name is longer than 200 characters"
+    canonical_area = normalise_area(area)
+    if not canonical_area:
+        return None, f"unknown area '{area}' (use one of: {', '.join(AREAS)})"
+    canonical_sector = normalise_sector(sector)
+    if not canonical_sector:
+        return None, f"unknown sector '{sector}' (use one of: {', '.join(SECTORS)})"
+    return {"name": name, "area": canonical_area, "sector": canonical_sector}, None
+
+
+def parse_organisations_csv(text: str) -> tuple[list[dict], list[RowError]]:
+    """Parse name,area,sector rows; return records and every row error."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"name", "area", "sector"} - set(reader.fieldnames or ())
+    if missing:
+        return [], [RowError(1, f"missing column(s): {', '.join(sorted(missing))}")]
+    records, errors = [], []
+    for line, row in enumerate(reader, start=2):
+        record, error = check_organisation(row.get("name"), row.get("area"), row.get("sector"))
+        if error:
+            errors.append(RowError(line, error))
+        else:
+            records.append(record)
+    return records, errors
+
+
+def upsert_organisations(db, records: list[dict]) -> int:
+    """Insert organisations, updating area and sector of existing names."""
+    for record in records:
+        db.execute(
+            "INSERT INTO organisations (name, area, sector) VALUES (:name, :area, :sector) "
+            "ON CONFLICT(name) DO UPDATE SET area = excluded.area, sector = excluded.sector",
+            record)
+    return len(records)
+
+
+def get_organisation(db, organisation_id: int) -> dict | None:
+    """Return one organisation as a dict."""
+    rows = list(db.query("SELECT * FROM organisations WHERE id = ?", [organisation_id]))
+    return rows[0] if rows else None
+
+
+def organisation_id_by_name(db, name: str) -> int | None:
+    """Return the id of the organisation with this exact name."""
+    row = db.execute("SELECT id FROM organisations WHERE name = ?", [name]).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,62 @@
+"""Assessment rounds: a framework version, a title and the dates it is open."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+def create_round(db, framework_key: str, title: str, opens_on: str | None = None,
+                 closes_on: str | None = None, status: str = "open") -> int:
+    """Create a round and return its id."""
+    for value in (opens_on, closes_on):
+        if value:
+            dt.date.fromisoformat(value)  # raises ValueError on a bad date
+    if opens_on and closes_on and closes_on < opens_on:
+        raise ValueError("the closing date is before the opening date")
+    cursor = db.execute(
+        "INSERT INTO rounds (framework_key, title, opens_on, closes_on, status) VALUES (?, ?, ?, ?, ?)",
+        [framework_key, title.strip(), opens_on, closes_on, status])
+    return cursor.lastrowid
+
+
+def get_round(db, round_id: int) -> dict | None:
+    """Return one round as a dict."""
+    rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [round_id]))
+    return rows[0] if rows else None
+
+
+def is_open(round_row: dict, today: dt.date | None = None) -> bool:
+    """Return True when answers may be started or changed in this round."""
+    today = (today or dt.date.today()).isoformat()
+    if round_row["status"] != "open":
+        return False
+    if round_row["opens_on"] and today < round_row["opens_on"]:
+        return False
+    if round_row["closes_on"] and today > round_row["closes_on"]:
+        return False
+    return True
+
+
+def list_rounds(db) -> list[dict]:
+    """Return every round with its framework and submitted-response count."""
+    return list(db.query(
+        """
+        SELECT rounds.*, framework_versions.framework_id, framework_versions.version,
+               framework_versions.title AS framework_title,
+               (SELECT count(*) FROM responses
+                 WHERE responses.round_id = rounds.id AND status = 'submitted') AS submitted
+          FROM rounds JOIN framework_versions ON framework_versions.key = rounds.framework_key
+         ORDER BY rounds.id
+        """))
+
+
+def previous_round_id(db, round_id: int) -> int | None:
+    """Return the latest earlier round of the same framework, if any."""
+    row = db.execute(
+        """
+        SELECT r2.id FROM rounds r1
+          JOIN framework_versions f1 ON f1.key = r1.framework_key
+          JOIN rounds r2 ON r2.id < r1.id
+          JOIN framework_versions f2 ON f2.key = r2.framework_key AND f2.framework_id = f1.framework_id
+         WHERE r1.id = ? ORDER BY r2.id DESC LIMIT 1
+        """, [round_id]).fetchone()
+    return row[0] if row else None

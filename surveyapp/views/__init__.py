@@ -1,0 +1,1 @@
+"""Flask blueprints: thin views that call the layers below them."""
