@@ -139,8 +139,10 @@ def indicator_frame(framework: Framework) -> pd.DataFrame:
 
 
 def _item(level: str) -> list[str]:
-    """Return the column naming the item a level scores: indicator, domain or nothing."""
-    return [] if level == "overall" else [level]
+    """Return the columns naming the item a level scores."""
+    # an indicator's domain rides along as a key: it splits no group, and it
+    # keeps every indicator-level table self-describing
+    return {"indicator": ["domain", "indicator"], "domain": ["domain"], "overall": []}[level]
 
 
 def _org_indicator(stats, organisations, indicators, framework):
@@ -335,8 +337,6 @@ def group_table(bench: RoundBenchmark, by: str, level: str) -> pd.DataFrame:
     out = table[["organisation_id", "area", "sector", *_item(level)]].rename(
         columns={"organisation_id": "organisation"})
     out.insert(1, "organisation_name", table["organisation_id"].map(names))
-    if level == "indicator":
-        out.insert(out.columns.get_loc("indicator"), "domain", table["domain"])
     out["n_organisations"] = 1
     out["n_respondents"] = table["n_respondents"]
     for column in ("mean", "median", "q1", "q3"):
@@ -353,7 +353,7 @@ def record_columns(by: str, level: str) -> list[str]:
     """Return the columns of benchmark records for one grouping and level."""
     keys = {"organisation": ["organisation", "organisation_name", "area", "sector"]}.get(
         by, list(GROUPINGS.get(by, ())))
-    items = {"indicator": ["domain", "indicator"], "domain": ["domain"], "overall": []}[level]
+    items = _item(level)
     counts = list(ANSWER_COUNTS) if level == "indicator" else []
     return [*keys, *items, *STATS, *counts, "suppressed"]
 
@@ -363,14 +363,11 @@ def benchmark_records(bench: RoundBenchmark, by: str, level: str) -> list[dict]:
     if by not in BY or level not in LEVELS:
         raise ValueError(f"unknown grouping or level: {by!r}, {level!r}")
     table = group_table(bench, by, level)
-    if by != "organisation" and level == "indicator":
-        domains = bench.org_indicator.drop_duplicates("indicator").set_index("indicator")["domain"]
-        table = table.assign(domain=table["indicator"].map(domains).astype(str))
     columns = record_columns(by, level)
-    return [{c: _plain(row[c]) for c in columns} for row in table[columns].to_dict("records")]
+    return [{c: plain_value(row[c]) for c in columns} for row in table[columns].to_dict("records")]
 
 
-def _plain(value):
+def plain_value(value):
     """Turn a pandas or numpy value into a plain JSON-ready value; missing becomes None."""
     if value is None or value is pd.NA:
         return None

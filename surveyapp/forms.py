@@ -35,14 +35,14 @@ def _rating_field(ind: Indicator, require: bool):
     choices = {value_key(lv.value): lv.label for lv in ind.scale.levels}
     choices |= {OPTION_PREFIX + o.key: o.label for o in ind.scale.options}
     message = f"Select an answer for ‘{_short(ind.text)}’"
-    return RadioField(ind.text, choices=list(choices.items()),
+    return RadioField(ind.text, choices=choices,
                       validators=[InputRequired(message) if require else Optional()],
                       validate_choice=True)
 
 
 def _choice_field(ind: Indicator, require: bool):
     message = f"Select an answer for ‘{_short(ind.text)}’"
-    return RadioField(ind.text, choices=[(c.key, c.label) for c in ind.choices],
+    return RadioField(ind.text, choices={c.key: c.label for c in ind.choices},
                       validators=[InputRequired(message) if require else Optional()])
 
 

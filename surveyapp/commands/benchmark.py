@@ -1,0 +1,55 @@
+"""The `surveyapp benchmark` command: a round's benchmark table as CSV or JSON."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from surveyapp.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
+from surveyapp.db import get_db
+from surveyapp.framework_store import framework_for_round
+
+
+@click.command("benchmark")
+@click.option("--round", "round_id", type=int, required=True, help="Id of the round.")
+@click.option("--by", type=click.Choice(BY), default="organisation", show_default=True,
+              help="Group organisations by this.")
+@click.option("--level", type=click.Choice(LEVELS), default="overall", show_default=True,
+              help="Score indicators, domains or the overall score.")
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default="csv", show_default=True)
+@with_appcontext
+def benchmark(round_id: int, by: str, level: str, fmt: str) -> None:
+    """Print a round's benchmark numbers to standard output."""
+    db = get_db()
+    if not db.execute("SELECT 1 FROM rounds WHERE id = ?", (round_id,)).fetchone():
+        raise click.ClickException(f"there is no round {round_id}")
+    framework = framework_for_round(db, round_id)
+    bench = benchmark_round(db, round_id, framework, current_app.config["MIN_GROUP"])
+    records = benchmark_records(bench, by, level)
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    else:
+        click.echo(records_to_csv(records, record_columns(by, level)), nl=False)
+
+
+def records_to_csv(records: list[dict], columns: list[str]) -> str:
+    """Write records as CSV text: true/false for flags, empty cells for missing numbers."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: _cell(v) for k, v in record.items()})
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    """Format one value for a CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
