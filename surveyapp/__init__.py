@@ -17,9 +17,10 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from . import cli, db, web
+    from . import cli, db, faults, web
 
     db.init_app(app)
+    faults.init_app(app)
     web.init_app(app)
     cli.init_app(app)
     return app

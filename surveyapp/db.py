@@ -55,7 +55,10 @@ def write_transaction(db: sqlite_utils.Database):
     try:
         yield db
     except BaseException:
-        db.conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (disk full, I/O);
+        # a second ROLLBACK would fail and hide the real error
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
         raise
     else:
         db.conn.execute("COMMIT")

@@ -60,3 +60,10 @@ def previous_round_id(db, round_id: int) -> int | None:
          WHERE r1.id = ? ORDER BY r2.id DESC LIMIT 1
         """, [round_id]).fetchone()
     return row[0] if row else None
+
+
+def set_round_status(db, round_id: int, status: str) -> None:
+    """Open or close a round."""
+    if status not in ("draft", "open", "closed"):
+        raise ValueError(f"unknown round status {status!r}")
+    db.execute("UPDATE rounds SET status = ? WHERE id = ?", [status, round_id])

@@ -13,12 +13,13 @@ csrf = CSRFProtect()
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, the user loader and error pages."""
-    from .views import assess, auth, home
+    from .views import assess, auth, home, rounds
 
     csrf.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(assess.bp)
+    app.register_blueprint(rounds.bp)
     app.before_request(_load_signed_in_user)
     app.context_processor(lambda: {"current_user": g.get("user")})
     app.add_template_filter(value_key, "value_key")

@@ -1,9 +1,12 @@
 """The service lead's journey: task list, domain pages, check answers, submit, summary."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import sqlite3
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..db import get_db
+from ..faults import unsaved_message, unsubmitted_message
 from ..forms import build_domain_form, describe_answer, form_to_answers
 from ..framework_store import get_framework
 from ..organisations import get_organisation
@@ -70,7 +73,7 @@ def domain_page(round_id, org_id, domain_id):
     db, round_row, organisation, framework, response = _context(round_id, org_id)
     domain = found(framework.domain(domain_id))
     editable = response["status"] == "draft" and is_open(round_row)
-    stale = None
+    stale = fault = None
     if request.method == "POST":
         if not editable:
             abort(409)
@@ -88,6 +91,9 @@ def domain_page(round_id, org_id, domain_id):
                 abort(409)
             except StaleSave as exc:
                 stale = exc
+            except sqlite3.OperationalError as exc:
+                # disk full, read-only or busy: show the form again as typed
+                fault = unsaved_message(exc)
             else:
                 if not finish:
                     flash("Your answers have been saved. You can come back to them later.")
@@ -103,7 +109,8 @@ def domain_page(round_id, org_id, domain_id):
         domain=domain, form=form, response=response, editable=editable, position=position,
         stale=stale, stale_text={k: describe_answer(framework.indicator(k), v)
                                  for k, v in (stale.changed.items() if stale else ())},
-    ), (409 if stale else 200)
+        fault=fault,
+    ), (409 if stale else 503 if fault else 200)
 
 
 def _next_page(framework, domain, round_id, org_id) -> str:
@@ -120,7 +127,7 @@ def _next_page(framework, domain, round_id, org_id) -> str:
 def check_answers(round_id, org_id):
     """Show every answer with change links, and submit."""
     db, round_row, organisation, framework, response = _context(round_id, org_id)
-    incomplete = []
+    incomplete, fault = [], None
     if request.method == "POST":
         if response["status"] == "submitted":
             return redirect(url_for(".confirmation", round_id=round_id, org_id=org_id))
@@ -130,14 +137,16 @@ def check_answers(round_id, org_id):
             submit_response(db, framework, response["id"])
         except Incomplete as exc:
             incomplete = exc.domains
+        except sqlite3.OperationalError as exc:
+            fault = unsubmitted_message(exc)
         else:
             return redirect(url_for(".confirmation", round_id=round_id, org_id=org_id))
     answers = load_answers(db, response["id"])
     return render_template(
         "assess/check.html", round=round_row, organisation=organisation, framework=framework,
         response=response, answers=answers, describe=describe_answer, incomplete=incomplete,
-        not_ready=incomplete_domains(db, framework, response["id"]),
-    ), (400 if incomplete else 200)
+        not_ready=incomplete_domains(db, framework, response["id"]), fault=fault,
+    ), (400 if incomplete else 503 if fault else 200)
 
 
 @bp.route("/confirmation")
@@ -147,7 +156,7 @@ def confirmation(round_id, org_id):
     db, round_row, organisation, framework, response = _context(round_id, org_id)
     if response["status"] != "submitted":
         return redirect(url_for(".check_answers", round_id=round_id, org_id=org_id))
-    summary = organisation_summary_for(db, round_row, organisation, framework)
+    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"])
     return render_template(
         "assess/confirmation.html", round=round_row, organisation=organisation,
         framework=framework, response=response, summary=summary)
@@ -162,6 +171,6 @@ def summary(round_id, org_id):
     organisation = found(get_organisation(db, org_id))
     require(can_view_results(g.user, organisation))
     framework = get_framework(db, round_row["framework_key"])
-    summary = organisation_summary_for(db, round_row, organisation, framework)
+    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"])
     return render_template("assess/summary.html", round=round_row, organisation=organisation,
                            framework=framework, summary=summary)

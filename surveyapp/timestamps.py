@@ -1,0 +1,21 @@
+"""UTC timestamps as the ISO text every table stores."""
+from __future__ import annotations
+
+import datetime as dt
+
+FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def utc_now() -> dt.datetime:
+    """Return the current time in UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def iso(moment: dt.datetime) -> str:
+    """Format a UTC time as stored text, e.g. 2026-05-01T09:30:00Z."""
+    return moment.astimezone(dt.timezone.utc).strftime(FORMAT)
+
+
+def parse(text: str) -> dt.datetime:
+    """Read stored text back into a UTC time."""
+    return dt.datetime.strptime(text, FORMAT).replace(tzinfo=dt.timezone.utc)

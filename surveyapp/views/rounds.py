@@ -1,0 +1,71 @@
+"""Facilitators create assessment rounds and open or close them."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from ..db import get_db
+from ..framework_store import list_frameworks
+from ..permissions import can_run_rounds
+from ..rounds import create_round, get_round, list_rounds, set_round_status
+from .guards import found, login_required, require
+
+bp = Blueprint("rounds", __name__, url_prefix="/manage/rounds")
+
+
+class RoundForm(FlaskForm):
+    framework = SelectField("Framework", validators=[InputRequired("Select a framework")])
+    title = StringField("Title", validators=[
+        InputRequired("Enter a title for the round"), Length(max=200, message="Title must be 200 characters or fewer")])
+    opens = DateField("Opening date", validators=[Optional()],
+                      format="%Y-%m-%d", description="For example, 2026-09-01")
+    closes = DateField("Closing date", validators=[Optional()],
+                       format="%Y-%m-%d", description="For example, 2026-12-18")
+
+    def validate_closes(self, field):
+        """The closing date is not before the opening date."""
+        if field.data and self.opens.data and field.data < self.opens.data:
+            raise ValidationError("The closing date must be the same as or after the opening date")
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List every round with its status and response count."""
+    require(can_run_rounds(g.user))
+    return render_template("rounds/index.html", rounds=list_rounds(get_db()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Create a round for a registered framework version."""
+    require(can_run_rounds(g.user))
+    db = get_db()
+    form = RoundForm()
+    form.framework.choices = {fw["key"]: f"{fw['title']} (version {fw['version']})" for fw in list_frameworks(db)}
+    if form.validate_on_submit():
+        round_id = create_round(
+            db, form.framework.data, form.title.data,
+            form.opens.data.isoformat() if form.opens.data else None,
+            form.closes.data.isoformat() if form.closes.data else None)
+        flash(f"Round ‘{form.title.data.strip()}’ created.")
+        return redirect(url_for(".index", _anchor=f"round-{round_id}"))
+    return render_template("rounds/new.html", form=form)
+
+
+@bp.route("/<int:round_id>/status", methods=["POST"])
+@login_required
+def change_status(round_id):
+    """Open or close a round."""
+    require(can_run_rounds(g.user))
+    db = get_db()
+    round_row = found(get_round(db, round_id))
+    status = request.form.get("status")
+    if status not in ("open", "closed"):
+        abort(400)
+    set_round_status(db, round_id, status)
+    flash(f"Round ‘{round_row['title']}’ is now {status}.")
+    return redirect(url_for(".index"))
