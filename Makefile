@@ -24,7 +24,7 @@ browser-deps:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium poppler-utils >/dev/null; fi; \
 	fi
 	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
-	  npm install --silent --no-audit --no-fund --prefix tests/browser axe-core@4.11 >/dev/null; \
+	  cd tests/browser && npm ci --silent --no-audit --no-fund >/dev/null; \
 	fi
 
 run: install
