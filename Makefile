@@ -30,7 +30,7 @@ browser-deps:
 run: install
 	$(BIN)/surveyapp init-db
 	$(BIN)/surveyapp demo
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - wsgi:app
 
 test: install-test browser-deps
 	$(BIN)/python -m pytest

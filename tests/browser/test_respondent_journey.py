@@ -135,6 +135,12 @@ def tab_to(page, predicate, limit=400):
     raise AssertionError("never reached the element by keyboard")
 
 
+def press_and_follow(page, key: str = "Enter") -> None:
+    """Press a key that follows a link or submits a form, and wait for the next page."""
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def test_service_lead_journey_with_the_keyboard_only(page, live_server):
     page.goto(live_server + "/sign-in")
     tab_to(page, lambda a: a["name"] == "email")
@@ -142,14 +148,13 @@ def test_service_lead_journey_with_the_keyboard_only(page, live_server):
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     tab_to(page, lambda a: a["tag"] == "BUTTON" and a["text"] == "Sign in")
-    page.keyboard.press("Enter")
-    page.wait_for_url(live_server + "/")
+    press_and_follow(page)
     tab_to(page, lambda a: a["tag"] == "A" and a["text"].startswith("Harbourside")
            and "co-occurring" in page.evaluate("document.activeElement.closest('tr').innerText"))
-    page.keyboard.press("Enter")
+    press_and_follow(page)
     tab_to(page, lambda a: a["text"] == "Start now")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/domains/.*"))
+    press_and_follow(page)
+    assert "/domains/" in page.url
     while "/check" not in page.url:
         answered = set()
         total = page.locator("fieldset.govuk-fieldset").count()
@@ -163,13 +168,11 @@ def test_service_lead_journey_with_the_keyboard_only(page, live_server):
             tab_to(page, lambda a, n=name: a["name"] == n)
             page.keyboard.type("3")
         tab_to(page, lambda a: a["tag"] == "BUTTON" and a["text"] == "Save and continue")
-        before = page.url
-        page.keyboard.press("Enter")
-        page.wait_for_url(lambda url: url != before)
+        press_and_follow(page)
         assert page.locator(".govuk-error-summary").count() == 0, page.locator(".govuk-error-summary").inner_text()
     tab_to(page, lambda a: a["tag"] == "BUTTON" and a["text"] == "Submit self-assessment")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/confirmation"))
+    press_and_follow(page)
+    assert page.url.endswith("/confirmation")
     assert "Self-assessment submitted" in page.locator("h1").first.inner_text()
 
 
