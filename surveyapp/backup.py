@@ -83,11 +83,9 @@ def restore(backup_file: str | Path, target: str | Path) -> Path | None:
         problems = database_problems(temp)
         if problems:
             raise BackupError(f"refusing to restore {backup_file}: {'; '.join(problems)}")
-        kept = _keep_current(target) if target.exists() else None
-        _swap_in(temp, target)
+        return _swap_in(temp, target)
     finally:
         temp.unlink(missing_ok=True)
-    return kept
 
 
 def database_problems(path: str | Path) -> list[str]:
@@ -141,28 +139,24 @@ def _copy(source: sqlite3.Connection, destination: Path) -> None:
     _sync_file(destination)
 
 
-def _keep_current(target: Path) -> Path:
-    """Back up the database about to be replaced, so a wrong restore can be undone."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
-    try:
-        return backup(target, kept)
-    except (BackupError, sqlite3.DatabaseError) as exc:
-        raise BackupError(f"could not keep a copy of the current database ({exc}); "
-                          f"move {target} aside yourself, then restore again") from None
-
-
-def _swap_in(temp: Path, target: Path) -> None:
-    """Replace target with temp by one rename, while no one else has target open."""
+def _swap_in(temp: Path, target: Path) -> Path | None:
+    """Put temp in place of target by one rename, keeping target as it was; return the kept copy."""
+    if not target.exists():
+        os.replace(temp, target)
+        _sync_directory(target.parent)
+        return None
     holder = sqlite3.connect(target, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
     try:
         try:
-            # Leaving WAL needs the only connection: this both proves the app
-            # is not using the file and folds the -wal into it and removes it.
+            # Leaving WAL needs the only connection to the file: this proves
+            # the app is not using it, and folds the -wal into it and removes it.
             holder.execute("PRAGMA journal_mode=DELETE")
-            holder.execute("BEGIN EXCLUSIVE")
-        except sqlite3.OperationalError:
-            raise BackupError(f"{target} is in use: stop the app, then restore again") from None
+            # an empty file (the app's start-up check creates one) is not worth keeping
+            empty = holder.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            kept = None if empty else _keep(holder, target)
+            holder.execute("BEGIN EXCLUSIVE")  # no one starts on the old file mid-swap
+        except sqlite3.DatabaseError as exc:
+            raise _cannot_replace(target, exc) from None
         os.replace(temp, target)
         for leftover in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
             leftover.unlink(missing_ok=True)
@@ -170,6 +164,32 @@ def _swap_in(temp: Path, target: Path) -> None:
         holder.execute("ROLLBACK")
     finally:
         holder.close()
+    return kept
+
+
+def _cannot_replace(target: Path, exc: sqlite3.DatabaseError) -> BackupError:
+    """Explain why the current database cannot be swapped out safely."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF == sqlite3.SQLITE_BUSY:
+        return BackupError(f"{target} is in use: stop the app, then restore again")
+    return BackupError(f"{target} cannot be replaced safely ({exc}); stop the app, move it and any -wal "
+                       "or -shm file beside it elsewhere, then restore again")
+
+
+def _keep(holder: sqlite3.Connection, target: Path) -> Path:
+    """Copy the database about to be replaced, unchecked (it may be why we restore)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    temp = _temp_beside(kept)
+    try:
+        _copy(holder, temp)
+        os.replace(temp, kept)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        raise BackupError(f"could not keep a copy of the current database ({exc}); "
+                          f"move {target} aside yourself, then restore again") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return kept
 
 
 def _temp_beside(path: Path) -> Path:

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from .commands.backup import backup_command, restore_command
+from .commands.report import report_command
 from .db import get_db
 from .framework_errors import FrameworkErrors
 from .framework_loader import check_distinct_versions, load_framework_file
@@ -22,7 +23,7 @@ def init_app(app) -> None:
     """Register every command on the app's CLI group."""
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
-                    backup_command, restore_command):
+                    backup_command, restore_command, report_command):
         app.cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from .db import write_transaction
+from .demo_plans import load_demo_plans
 from .framework_store import get_framework, list_frameworks
 from .responses import new_reference
 from .rounds import create_round
@@ -101,6 +102,7 @@ def load_demo(db) -> list[str]:
             current = create_round(db, framework.key, f"2026/27 {framework.title}", "2026-09-01", "2027-03-31")
             _fill_round(db, rng, framework, current, org_ids, quality, demo_leads, share_submitted=0.8)
             lines.append(f"round {current}: {framework.title} 2026/27 (open)")
+        lines += load_demo_plans(db)
     return lines
 
 

@@ -6,8 +6,6 @@ gets comes from the FIELD_BUILDERS registry, keyed by question type.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
@@ -100,9 +98,24 @@ def _comment_validators(ind: Indicator, require: bool):
     return validators
 
 
-@lru_cache(maxsize=256)
+# (framework key, domain id, require) -> (the Domain it was built from, its form class)
+_FORM_CLASSES: dict[tuple[str, str, bool], tuple[Domain, type[DomainForm]]] = {}
+
+
 def domain_form_class(framework_key: str, domain: Domain, require: bool) -> type[DomainForm]:
-    """Build (once) the form class for a domain; `require` checks required answers."""
+    """Return the form class for a domain, built once; `require` checks required answers."""
+    # Not lru_cache: hashing a frozen Domain walks every indicator, level and option
+    # on each call. Frameworks are cached and immutable, so the Domain object itself
+    # tells whether a cached class still fits.
+    key = (framework_key, domain.id, require)
+    cached = _FORM_CLASSES.get(key)
+    if cached is None or cached[0] is not domain:
+        cached = _FORM_CLASSES[key] = (domain, _build_form_class(domain, require))
+    return cached[1]
+
+
+def _build_form_class(domain: Domain, require: bool) -> type[DomainForm]:
+    """Build the form class for a domain with setattr, one field per question."""
 
     class GeneratedForm(DomainForm):
         pass

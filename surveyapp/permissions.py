@@ -44,6 +44,26 @@ def can_run_rounds(user: dict | None) -> bool:
     return bool(user) and user["role"] == "facilitator"
 
 
+def can_facilitate(user: dict | None, organisation: dict) -> bool:
+    """Return True when a facilitator may invite people to, and reopen responses of, this organisation."""
+    return bool(user) and user["role"] == "facilitator" and covers_area(user, organisation["area"])
+
+
+def can_edit_plan(user: dict | None, organisation: dict) -> bool:
+    """Return True when the user may add to and change this organisation's improvement plan."""
+    # who may see the plan is can_view_results: a plan is part of the results
+    if not user:
+        return False
+    if user["role"] == "service_lead":
+        return organisation["id"] in user["organisations"]
+    return user["role"] == "facilitator" and covers_area(user, organisation["area"])
+
+
+def can_view_area_plan(user: dict | None, area: str) -> bool:
+    """Return True when the user may see every organisation's actions in an area."""
+    return covers_area(user, area)
+
+
 def can_administer(user: dict | None) -> bool:
-    """Return True for administrators."""
+    """Return True for administrators: users, organisations, framework files, audit log, outbox."""
     return bool(user) and user["role"] == "admin"

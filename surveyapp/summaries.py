@@ -123,13 +123,20 @@ def _org_row(bench: RoundBenchmark, organisation_id: int) -> dict:
 
 def _org_level(bench, organisation_id, level, counts) -> list[dict]:
     """Return an organisation's rows at one level with each benchmark's mean beside them."""
+    org = _org_row(bench, organisation_id)
     table = bench.org_table(level)
     rows = table[table["organisation_id"] == organisation_id]
     item = [c for c in ("domain", "indicator") if c in rows]
     out = rows[[*item, "score", *counts, *GAP_COLUMNS]].astype({c: str for c in item})
     for by in ("area", "sector", "tayside"):
-        # the benchmark mean is the score minus the gap: no second lookup to drift out of step
-        out[f"{by}_mean"] = out["score"] - out[f"gap_{by}"]
+        group = group_table(bench, by, level)
+        for column in GROUPINGS[by]:
+            group = group[group[column] == org[column]]
+        if item:  # the last item column (indicator, or domain) names the row
+            means = group.set_index(group[item[-1]].astype(str))["mean"]
+            out[f"{by}_mean"] = out[item[-1]].map(means)
+        else:
+            out[f"{by}_mean"] = group["mean"].iloc[0] if len(group) else float("nan")
     return _records(out)
 
 
@@ -184,16 +191,19 @@ def change_since(
             f"rounds use different frameworks: {previous.framework_id!r} and {current.framework_id!r}")
     # match by id alone: a new framework version may move an indicator between domains
     item = {"indicator": ["indicator"], "domain": ["domain"], "overall": []}[level]
-    keys = [*CHANGE_KEYS[by], *item] or ["_all"]  # Tayside overall: one row on each side
+    group_keys = CHANGE_KEYS[by] or ["_all"]  # Tayside: one group, given a constant key
     extra = ["domain"] if level == "indicator" else []  # the current round's domain
+    # plain strings: two rounds' categorical keys need not share categories
+    labels = [c for c in (*group_keys, *extra, *item) if c in ("area", "sector", "domain", "indicator")]
     before, after = (
-        group_table(bench, by, level).astype({c: str for c in item + extra}).assign(_all=0)
+        group_table(bench, by, level).astype({c: str for c in labels}).assign(_all=0)
         for bench in (previous, current)
     )
-    both = after[[*keys, *extra, "mean", "suppressed"]].merge(
-        before[[*keys, "mean", "suppressed"]], on=keys, how="inner", suffixes=("", "_previous"))
+    both = after[[*group_keys, *extra, *item, "mean", "suppressed"]].merge(
+        before[[*group_keys, *item, "mean", "suppressed"]], on=[*group_keys, *item], how="inner",
+        suffixes=("", "_previous"))
     suppressed = both["suppressed"] | both["suppressed_previous"]
-    out = both[[*keys[:len(keys) - len(item)], *extra, *item]].copy()
+    out = both[[*group_keys, *extra, *item]].copy()
     out["previous"] = both["mean_previous"].astype(float).mask(suppressed)
     out["current"] = both["mean"].astype(float).mask(suppressed)
     out["change"] = out["current"] - out["previous"]

@@ -1,18 +1,38 @@
 """People who use the app, their roles, organisations and areas."""
 from __future__ import annotations
 
+import re
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .passwords import normalise
+
 ROLES = ("service_lead", "facilitator", "commissioner", "admin")
+ROLE_NAMES = {
+    "service_lead": "Service lead", "facilitator": "Facilitator",
+    "commissioner": "Commissioner", "admin": "Administrator",
+}
 ALL_AREAS = "*"  # a facilitator or commissioner who covers the whole of Tayside
 
 # A stand-in hash so a sign-in for an unknown email costs the same time.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
+MAX_EMAIL = 254
+# Deliberately loose: one @, something either side, a dot in the domain; no spaces,
+# control or direction-changing characters, nor the punctuation of quoted addresses.
+# The emailed link proves the address; a pattern cannot.
+_NOT_IN_EMAIL = r"@\s\x00-\x1f\x7f<>()\[\]\\,;:\"\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_EMAIL = re.compile(rf"[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}.]+")
+
+
+def looks_like_email(text: str) -> bool:
+    """Return True when text could be an email address."""
+    return len(text) <= MAX_EMAIL and bool(_EMAIL.fullmatch(text))
+
 
 def hash_password(password: str) -> str:
-    """Hash a password with scrypt."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash a password, normalised to NFKC, with scrypt."""
+    return generate_password_hash(normalise(password), method="scrypt")
 
 
 def create_user(db, email: str, name: str, role: str, password: str | None = None,
@@ -37,6 +57,7 @@ def load_user(db, user_id: int) -> dict | None:
     if not rows:
         return None
     user = rows[0]
+    user.pop("password_hash")  # g.user reaches templates; the hash has no business there
     user["organisations"] = frozenset(
         r[0] for r in db.execute("SELECT organisation_id FROM memberships WHERE user_id = ?", [user_id]))
     user["areas"] = frozenset(
@@ -52,9 +73,76 @@ def user_id_by_email(db, email: str) -> int | None:
 
 def check_credentials(db, email: str, password: str) -> int | None:
     """Return the user id when email and password match, else None, in similar time."""
+    if "@" not in email:
+        return None  # no account has such an email, so answering at once says nothing about accounts
     row = db.execute(
         "SELECT id, password_hash FROM users WHERE email = ? AND active = 1", [email.strip()]).fetchone()
     if row is None or not row[1]:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_DUMMY_HASH, normalise(password))
         return None
-    return row[0] if check_password_hash(row[1], password) else None
+    return row[0] if check_password_hash(row[1], normalise(password)) else None
+
+
+def account_id_by_email(db, email: str) -> int | None:
+    """Return the id of any user, active or not, with this email."""
+    row = db.execute("SELECT id FROM users WHERE email = ?", [email.strip()]).fetchone()
+    return row[0] if row else None
+
+
+def get_user(db, user_id: int) -> dict | None:
+    """Return one user, active or not, with organisations and areas, without the hash."""
+    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    if not rows:
+        return None
+    user = rows[0]
+    user["has_password"] = bool(user.pop("password_hash"))
+    user["organisations"] = frozenset(
+        r[0] for r in db.execute("SELECT organisation_id FROM memberships WHERE user_id = ?", [user_id]))
+    user["areas"] = frozenset(
+        r[0] for r in db.execute("SELECT area FROM user_areas WHERE user_id = ?", [user_id]))
+    return user
+
+
+def list_users(db) -> list[dict]:
+    """Return every user with their organisations' names and areas, for the admin list."""
+    return list(db.query(
+        """
+        SELECT users.id, users.email, users.name, users.role, users.active,
+               users.password_hash IS NOT NULL AS has_password,
+               (SELECT group_concat(name, '; ') FROM organisations JOIN memberships
+                  ON memberships.organisation_id = organisations.id
+                 WHERE memberships.user_id = users.id) AS organisations,
+               (SELECT group_concat(area, '; ') FROM user_areas
+                 WHERE user_areas.user_id = users.id) AS areas
+          FROM users ORDER BY users.role, users.email
+        """))
+
+
+def set_password_hash(db, user_id: int, password_hash: str) -> None:
+    """Store a new password hash (from hash_password, computed outside any transaction)."""
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+
+
+def set_active(db, user_id: int, active: bool) -> None:
+    """Activate or deactivate a user; a deactivated user cannot sign in."""
+    db.execute("UPDATE users SET active = ? WHERE id = ?", [1 if active else 0, user_id])
+
+
+def add_membership(db, user_id: int, organisation_id: int) -> None:
+    """Make a service lead a member of an organisation."""
+    db.execute("INSERT OR IGNORE INTO memberships (user_id, organisation_id) VALUES (?, ?)",
+               [user_id, organisation_id])
+
+
+def set_memberships(db, user_id: int, organisation_ids) -> None:
+    """Replace a user's organisations."""
+    db.execute("DELETE FROM memberships WHERE user_id = ?", [user_id])
+    for organisation_id in organisation_ids:
+        add_membership(db, user_id, organisation_id)
+
+
+def set_areas(db, user_id: int, areas) -> None:
+    """Replace the areas a facilitator or commissioner covers."""
+    db.execute("DELETE FROM user_areas WHERE user_id = ?", [user_id])
+    for area in areas:
+        db.execute("INSERT OR IGNORE INTO user_areas (user_id, area) VALUES (?, ?)", [user_id, area])

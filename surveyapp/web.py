@@ -1,36 +1,96 @@
-"""Wire the web layer: blueprints, the signed-in user, CSRF and error pages."""
+"""Wire the web layer: blueprints, the signed-in user, CSRF, security headers and error pages."""
 from __future__ import annotations
 
-from flask import g, render_template, session
-from flask_wtf.csrf import CSRFProtect
+from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import security_headers
 from .db import get_db
 from .forms import value_key
-from .users import load_user
+from .kept_forms import keep_form
+from .sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
+from .users import ROLE_NAMES, load_user
+from .views.uploads import refuse_unexpected_files
 
 csrf = CSRFProtect()
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
+NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a time-out
 
 
 def init_app(app) -> None:
-    """Register blueprints, CSRF protection, the user loader and error pages."""
-    from .views import assess, auth, home, rounds
+    """Register blueprints, CSRF protection, sessions, headers, the user loader and error pages."""
+    from .views import account, admin, assess, auth, facilitate, home, records, rounds
+    from .views import plans
+    from .views import reports as results
 
+    _secure_defaults(app)
     csrf.init_app(app)
+    security_headers.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(assess.bp)
     app.register_blueprint(rounds.bp)
+    app.register_blueprint(facilitate.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(records.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(results.bp)
+    app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)
-    app.context_processor(lambda: {"current_user": g.get("user")})
+    app.before_request(_keep_timed_out_form)
+    app.context_processor(lambda: {"current_user": g.get("user"), "role_names": ROLE_NAMES})
     app.add_template_filter(value_key, "value_key")
-    for code in (400, 403, 404, 405, 409, 413, 500, 503):
+    for code in (400, 403, 404, 405, 409, 413, 429, 500, 503):
         app.register_error_handler(code, _error_page)
 
 
+def _secure_defaults(app) -> None:
+    """Fill in security settings the app relies on, unless already configured."""
+    app.config.setdefault("SESSION_IDLE_MINUTES", IDLE_MINUTES)
+    app.config.setdefault("SESSION_ABSOLUTE_HOURS", ABSOLUTE_HOURS)
+    # The CSRF token lives in the session, which has its own time-outs; a separate
+    # one-hour limit would throw away a long answer typed before pressing save.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # behind a proxy that ends TLS: trust its X-Forwarded-For and -Proto, so throttling
+        # counts people not the proxy, and HTTPS turns on HSTS and Secure cookies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def _load_signed_in_user() -> None:
-    """Put the signed-in user, if any, on g.user."""
-    user_id = session.get("user_id")
-    g.user = load_user(get_db(), user_id) if user_id else None
+    """Put the signed-in user, if any, on g.user; notice a session that has timed out."""
+    g.user = None
+    token = session.get("sid")
+    if request.endpoint == "static" or not isinstance(token, str):
+        return
+    db = get_db()
+    state = check_session(db, token, current_app.config["SESSION_IDLE_MINUTES"],
+                          current_app.config["SESSION_ABSOLUTE_HOURS"])
+    if state.user_id:
+        g.user = load_user(db, state.user_id)
+        if g.user is None:  # deactivated since signing in
+            end_session(db, token, "deactivated")
+    if g.user is None:
+        session.pop("sid", None)
+    if state.timed_out_user_id:
+        g.timed_out_user_id = state.timed_out_user_id
+        session["signed_out"] = "timeout"
+
+
+def _keep_timed_out_form():
+    """Keep what was posted after a time-out, and go through sign-in to get it back."""
+    user_id = g.get("timed_out_user_id")
+    if not user_id or request.method != "POST" or request.blueprint in NOT_KEPT:
+        return None
+    path = request.full_path.rstrip("?")
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k != "csrf_token"]
+    token = keep_form(get_db(), user_id, path, fields)
+    return redirect(url_for("auth.sign_in", next=path, kept=token))
 
 
 ERROR_TITLES = {
@@ -40,14 +100,26 @@ ERROR_TITLES = {
     405: "Sorry, there is a problem with that request",
     409: "This page has changed",
     413: "That request was too large",
+    429: "Too many requests",
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is busy",
 }
 
 
 def _error_page(error):
-    """Render a plain error page: no traceback, no SQL."""
+    """Render a plain error page, no traceback or SQL; log refusals in the audit log."""
     code = getattr(error, "code", 500) or 500
     if code not in ERROR_TITLES:
         code = 500
+    if code == 403 or isinstance(error, CSRFError):
+        _audit_refusal("csrf.refused" if isinstance(error, CSRFError) else "permission.refused")
     return render_template("error.html", title=ERROR_TITLES[code], code=code), code
+
+
+def _audit_refusal(action: str) -> None:
+    """Record a refused request: who, which organisation, which page (never the form)."""
+    from .views.events import record_event
+
+    org_id = (request.view_args or {}).get("org_id")
+    record_event(action, organisation_id=org_id if isinstance(org_id, int) else None,
+                 detail=f"{request.method} {request.path}"[:300])

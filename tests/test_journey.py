@@ -109,6 +109,11 @@ def test_full_journey(client, db, journey):
     assert re.fullmatch(r"SA-[A-Z2-9]{4}-[A-Z2-9]{4}", reference)
     assert reference in confirmation
     assert "Your organisation’s results" in confirmation
+    # the organisation's own summary: every rating answered 4, so every section and overall is 4.0
+    table = BeautifulSoup(confirmation, "html.parser").find(id="domain-scores-caption").find_parent("table")
+    scores = {row.th.get_text(strip=True): row.find("td").get_text(strip=True)
+              for row in table.select("tbody tr")}
+    assert scores == {**{d.title: "4.0" for d in fw.domains}, "Overall": "4.0"}
 
     locked = client.get(f"{base}/domains/{first.id}")
     assert b"cannot be changed" in locked.data and b"Save and continue" not in locked.data

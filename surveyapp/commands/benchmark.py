@@ -25,9 +25,9 @@ from surveyapp.framework_store import framework_for_round
 def benchmark(round_id: int, by: str, level: str, fmt: str) -> None:
     """Print a round's benchmark numbers to standard output."""
     db = get_db()
-    if not db.execute("SELECT 1 FROM rounds WHERE id = ?", (round_id,)).fetchone():
-        raise click.ClickException(f"there is no round {round_id}")
     framework = framework_for_round(db, round_id)
+    if framework is None:
+        raise click.ClickException(f"there is no round {round_id}")
     bench = benchmark_round(db, round_id, framework, current_app.config["MIN_GROUP"])
     records = benchmark_records(bench, by, level)
     if fmt == "json":
@@ -39,17 +39,16 @@ def benchmark(round_id: int, by: str, level: str, fmt: str) -> None:
 def records_to_csv(records: list[dict], columns: list[str]) -> str:
     """Write records as CSV text: true/false for flags, empty cells for missing numbers."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: _cell(v) for k, v in record.items()})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_cell(record[c]) for c in columns] for record in records)
     return out.getvalue()
 
 
-def _cell(value) -> str:
-    """Format one value for a CSV cell."""
+def _cell(value):
+    """Format one value for a CSV cell; numbers and text pass through."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return value

@@ -17,6 +17,7 @@ from ..responses import (
 )
 from ..rounds import get_round, is_open
 from ..summary import organisation_summary_for
+from .events import record_event
 from .guards import found, login_required, require
 
 bp = Blueprint("assess", __name__, url_prefix="/rounds/<int:round_id>/organisations/<int:org_id>")
@@ -134,12 +135,13 @@ def check_answers(round_id, org_id):
         if not is_open(round_row):
             abort(409)
         try:
-            submit_response(db, framework, response["id"])
+            reference = submit_response(db, framework, response["id"])
         except Incomplete as exc:
             incomplete = exc.domains
         except sqlite3.OperationalError as exc:
             fault = unsubmitted_message(exc)
         else:
+            record_event("response.submitted", org_id, f"round {round_id}, reference {reference}")
             return redirect(url_for(".confirmation", round_id=round_id, org_id=org_id))
     answers = load_answers(db, response["id"])
     return render_template(

@@ -1,0 +1,129 @@
+"""Benchmark 3: the whole round benchmark at national scale against one SQL reduction.
+
+The app: surveyapp.aggregation.benchmark_round, which computes every level
+(organisation, area, sector, area x sector, all organisations; indicator,
+domain, overall; quartiles, percentile ranks, suppression). The bare
+baseline: the irreducible work, one SQL pass reducing the round's submitted
+answers to organisation x indicator means, fetched into Python. Each runs
+in a fresh child process (so the page cache and the process heap start
+alike) for peak memory (VmHWM), and in this process, alternately and
+best of three, for time.
+Run alone: python -m bench.aggregate DB ROUND_ID FRAMEWORK_KEY
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from surveyapp.aggregation import benchmark_round
+from surveyapp.db import connect
+from surveyapp.framework_store import get_framework
+
+from . import synthetic
+from .common import PROJECT, Row
+
+TARGET = 1.5
+BASELINE_SQL = """
+SELECT r.organisation_id, a.indicator_id, avg(a.value)
+FROM responses AS r JOIN answers AS a ON a.response_id = r.id
+WHERE r.round_id = ? AND r.status = 'submitted' AND a.option IS NULL
+GROUP BY r.organisation_id, a.indicator_id
+"""
+
+
+def app_work(db, round_id: int, framework) -> int:
+    """Compute the full round benchmark; return how many organisation x indicator rows it scored."""
+    bench = benchmark_round(db, round_id, framework, 3)
+    return len(bench.org_indicator)
+
+
+def bare_work(db, round_id: int, framework=None) -> int:
+    """Reduce the answers to organisation x indicator means in one SQL pass; return the row count."""
+    return len(db.execute(BASELINE_SQL, [round_id]).fetchall())
+
+
+WORK = {"app": app_work, "bare": bare_work}
+
+
+def peak_rss_mb() -> float:
+    """Return this process's peak resident memory (VmHWM) in MB.
+
+    Not ru_maxrss: Linux carries that over from the parent across fork and exec,
+    so a child started by a big process would report the parent's size.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(side: str, path: str, round_id: int, key: str) -> dict:
+    """Run one side once in this (fresh) process; return seconds and memory."""
+    db = connect(path)
+    framework = get_framework(db, key)
+    before = peak_rss_mb()
+    start = time.perf_counter()
+    rows = WORK[side](db, round_id, framework)
+    seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
+    db.close()
+    return {"seconds": seconds, "rows": rows, "rss_before_mb": before, "peak_rss_mb": peak}
+
+
+def in_child(side: str, built: synthetic.Built) -> dict:
+    """Run one side in a new Python process and read back what it measured."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.aggregate", "--child", side, str(built.path), str(built.round_id),
+         built.framework_key], cwd=PROJECT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(built: synthetic.Built, repeat: int = 3) -> list[Row]:
+    """Time both sides on the national database; return the result rows."""
+    memory = {side: in_child(side, built) for side in ("app", "bare")}
+    db = connect(built.path)
+    framework = get_framework(db, built.framework_key)
+    best = {"app": float("inf"), "bare": float("inf")}
+    rows = {}
+    for _ in range(repeat):
+        for side in ("bare", "app"):
+            start = time.perf_counter()
+            rows[side] = WORK[side](db, built.round_id, framework)
+            best[side] = min(best[side], time.perf_counter() - start)
+    db.close()
+    answers = built.size.answers
+    ratio = best["app"] / best["bare"]
+    return [
+        Row("3 aggregation", f"benchmark_round, every level ({answers / 1e6:.1f} M answers, "
+            f"{built.size.organisations:,} orgs)", best["app"], best["bare"], "s", higher_is_better=False,
+            target=f"<= {TARGET} x bare", passed=ratio <= TARGET,
+            extra={"rows": rows, "memory": memory, "first_run_in_child_s":
+                   {k: v["seconds"] for k, v in memory.items()}}),
+        Row("3 aggregation", "peak memory above the loaded interpreter (child process, VmHWM)",
+            memory["app"]["peak_rss_mb"] - memory["app"]["rss_before_mb"],
+            memory["bare"]["peak_rss_mb"] - memory["bare"]["rss_before_mb"], "MB", higher_is_better=False,
+            note=f"peak RSS in all: app {memory['app']['peak_rss_mb']:.0f} MB, "
+                 f"bare {memory['bare']['peak_rss_mb']:.0f} MB"),
+    ]
+
+
+def main(argv: list[str]) -> None:
+    """Run as a child (--child SIDE DB ROUND KEY) or alone on a fresh national database."""
+    if argv and argv[0] == "--child":
+        print(json.dumps(child(argv[1], argv[2], int(argv[3]), argv[4])))
+        return
+    import tempfile
+
+    from .common import format_table
+
+    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
+    built = synthetic.build(directory, synthetic.NATIONAL)
+    print(format_table(run(built)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,135 @@
+"""What every benchmark shares: result rows, timing, database copies, the results table."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench passphrase for synthetic clients"
+
+
+@dataclass
+class Row:
+    """One line of the results table: the app against its bare baseline."""
+
+    bench: str
+    measure: str
+    app: float
+    bare: float | None
+    unit: str
+    higher_is_better: bool = True
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        """Return app/bare for rates, bare-relative cost for times (app time / bare time)."""
+        if not self.bare:
+            return None
+        return self.app / self.bare
+
+
+def compare_rates(app_fn, bare_fn, seconds: float = 4.0, batches: int = 6) -> dict:
+    """Time two callables in alternating batches; return the best rate and time per call of each.
+
+    Other work on this shared 2-core machine slows whichever batch it lands on;
+    alternating spreads it over both sides, and each side's best batch is the
+    one least disturbed. CPU time per call (this process only) is reported too,
+    as it hardly moves with other load.
+    """
+    result = {}
+    for name, fn in (("app", app_fn), ("bare", bare_fn)):
+        fn()  # warm: template compilation, caches, first connection
+        result[name] = {"wall": [], "cpu": []}
+    for _ in range(batches // 2):
+        for name, fn in (("app", app_fn), ("bare", bare_fn)):
+            calls, start, cpu = 0, time.perf_counter(), time.process_time()
+            while True:
+                fn()
+                calls += 1
+                elapsed = time.perf_counter() - start
+                if elapsed >= seconds / batches and calls >= 3:
+                    break
+            result[name]["wall"].append(elapsed / calls)
+            result[name]["cpu"].append((time.process_time() - cpu) / calls)
+    return {name: {"rate": 1 / min(v["wall"]), "wall": min(v["wall"]), "cpu": min(v["cpu"]),
+                   "median_wall": statistics.median(v["wall"])}
+            for name, v in result.items()}
+
+
+def best_time(fn, repeat: int = 3) -> tuple[float, object]:
+    """Run fn `repeat` times; return (fastest seconds, last result)."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a SQLite database with the backup API (safe with WAL files)."""
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
+def normalise_html(html: str) -> str:
+    """Collapse layout whitespace and blank out CSRF tokens, so two renderings compare by content."""
+    html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+def first_difference(a: str, b: str, context: int = 80) -> str:
+    """Describe where two strings first differ."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"at {i}: app …{a[max(0, i - context):i + context]!r}… bare …{b[max(0, i - context):i + context]!r}…"
+    return f"lengths {len(a)} and {len(b)}"
+
+
+def format_table(rows: list[Row]) -> str:
+    """Return the results as a Markdown table."""
+    lines = [
+        "| benchmark | measure | app | bare | unit | app/bare | target | met |",
+        "|---|---|---:|---:|---|---:|---|---|",
+    ]
+    for r in rows:
+        ratio = r.ratio
+        lines.append(
+            f"| {r.bench} | {r.measure} | {_num(r.app)} | {_num(r.bare)} | {r.unit} | "
+            f"{'' if ratio is None else f'{ratio:.2f}'} | {r.target} | "
+            f"{'' if r.passed is None else ('yes' if r.passed else '**no**')} |")
+    notes = [f"- {r.bench} / {r.measure}: {r.note}" for r in rows if r.note]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.3g}"
+
+
+def save_rows(rows: list[Row], path: Path) -> None:
+    """Write the rows as JSON next to the printed table."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps([asdict(r) | {"ratio": r.ratio} for r in rows], indent=2))

@@ -1,0 +1,207 @@
+"""Benchmark 1: submission throughput under gunicorn, app against a bare Flask baseline.
+
+Clients each sign in once as their own service lead, then run journeys back
+to back: start a response, GET and save each of the six 10-indicator domain
+pages ("Save and continue"), and submit (14 requests a journey). The bare
+baseline gets the same 14 requests, with the same SQL reads, the same rows
+written in one IMMEDIATE transaction per save, and the same page HTML from a
+flat template, through surveyapp.db.connect (WAL, synchronous=FULL, busy
+timeout) in the same gunicorn setup. App and bare phases alternate at each
+concurrency, so other load on the machine falls on both.
+Run alone: python -m bench.submit [seconds]
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from surveyapp.db import connect, write_transaction
+from surveyapp.framework_store import get_framework
+from surveyapp.users import create_user
+
+from . import synthetic
+from .common import PASSWORD, Row, copy_database
+from .load import TOKEN, Client, Journey, PhaseResult, Plan, merge, run_phase
+from .servers import WORKERS, gunicorn
+
+CONCURRENCY = (1, 8, 32)
+ROUNDS = 1_500          # rounds set aside: a client uses one per journey
+TARGET_RATIO = 0.7
+SAVE_CLIENTS = 8        # clients in the writes-only phase
+SLICES = 4             # app and bare alternate in this many slices at each concurrency
+TARGET_P99_MS = 250
+
+
+def prepare(built: synthetic.Built, directory: Path, clients: int) -> tuple[Path, list[Plan], Journey]:
+    """Add the benchmark's open rounds and one service lead per client to a copy of the Tayside data."""
+    path = copy_database(built.path, directory / "submit.sqlite")
+    db = connect(path)
+    plans = []
+    with write_transaction(db):
+        first = db.execute("SELECT coalesce(max(id), 0) + 1 FROM rounds").fetchone()[0]
+        db.conn.executemany(
+            "INSERT INTO rounds (id, framework_key, title, status) VALUES (?, ?, ?, 'open')",
+            [(first + n, built.framework_key, f"Load round {n + 1}") for n in range(ROUNDS)])
+        rounds = list(range(first, first + ROUNDS))
+        for n in range(clients):
+            email = f"client{n + 1:02d}@example.org"
+            create_user(db, email, f"Synthetic client {n + 1}", "service_lead", password=PASSWORD,
+                        organisations=[n + 1])
+            plans.append(Plan(org_id=n + 1, email=email, rounds=rounds))
+    framework = get_framework(db, built.framework_key)
+    db.close()
+    answers = {}
+    for d in framework.domains:
+        fields = {}
+        for n, ind in enumerate(d.indicators):
+            fields[ind.id] = "opt:dont_know" if n == 7 else str(2 + n % 5)
+            fields[ind.id + "__comment"] = "Minutes of the March review." if n % 4 == 0 else ""
+        answers[d.id] = fields
+    return path, plans, Journey([d.id for d in framework.domains], answers)
+
+
+def sign_in(client: Client, email: str) -> None:
+    """Sign in through the real form, then pick up the session's CSRF token."""
+    _, _, page = client.request("sign-in", "GET", "/sign-in", record=False)
+    status, _, _ = client.request("sign-in", "POST", "/sign-in", {
+        "email": email, "password": PASSWORD, "csrf_token": TOKEN.search(page).group(1).decode()},
+        record=False)
+    if status != 302:
+        raise RuntimeError(f"sign-in for {email} failed with HTTP {status}")
+    _, _, home = client.request("home", "GET", "/", record=False)
+    client.token = TOKEN.search(home).group(1).decode()
+
+
+def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
+        concurrency: tuple[int, ...] = CONCURRENCY) -> list[Row]:
+    """Measure both servers at each concurrency; return the result rows."""
+    most = max(concurrency)
+    base_path, plans, journey = prepare(built, directory, most)
+    app_db = copy_database(base_path, directory / "submit-app.sqlite")
+    bare_db = copy_database(base_path, directory / "submit-bare.sqlite")
+    app_env = {"SURVEYAPP_DATABASE": str(app_db), "SURVEYAPP_SECRET_KEY": "bench-" + "k" * 40,
+               "SURVEYAPP_FRAMEWORKS": str(built.frameworks_dir)}
+    bare_env = {"BENCH_BARE_DATABASE": str(bare_db)}
+    bare_journey = Journey(journey.domains, journey.answers, bare=True)
+    results: dict[tuple[str, int], PhaseResult] = {}
+    with gunicorn("wsgi:app", app_env, directory / "gunicorn-app.log", "/sign-in") as app_port, \
+            gunicorn("bench.bare_app:app", bare_env, directory / "gunicorn-bare.log", "/ping") as bare_port:
+        app_clients = [Client("127.0.0.1", app_port) for _ in range(most)]
+        for client, plan in zip(app_clients, plans):
+            sign_in(client, plan.email)
+        bare_clients = [Client("127.0.0.1", bare_port) for _ in range(most)]
+        app_plans = [Plan(p.org_id, p.email, p.rounds) for p in plans]
+        bare_plans = [Plan(p.org_id, p.email, p.rounds) for p in plans]
+        # warm every worker: templates compiled, frameworks and form classes cached
+        run_phase(app_clients[:8], app_plans[:8], journey, 2.0)
+        run_phase(bare_clients[:8], bare_plans[:8], bare_journey, 2.0)
+        ceiling = run_phase(bare_clients[:8], bare_plans[:8], None, 3.0, ping_path="/ping")
+        for c in concurrency:
+            # alternate short slices, so a burst of other work on the machine hits both sides
+            slices = {"app": [], "bare": []}
+            for _ in range(SLICES):
+                slices["app"].append(run_phase(app_clients[:c], app_plans[:c], journey, seconds / SLICES))
+                slices["bare"].append(
+                    run_phase(bare_clients[:c], bare_plans[:c], bare_journey, seconds / SLICES))
+            results["app", c], results["bare", c] = merge(slices["app"]), merge(slices["bare"])
+            _report_progress(c, results)
+        # writes only: how many page saves (one IMMEDIATE transaction each) one SQLite file takes
+        slices = {"app": [], "bare": []}
+        for _ in range(2):
+            slices["app"].append(run_phase(app_clients[:SAVE_CLIENTS], app_plans[:SAVE_CLIENTS], journey,
+                                           seconds / 4, saves_only=True))
+            slices["bare"].append(run_phase(bare_clients[:SAVE_CLIENTS], bare_plans[:SAVE_CLIENTS], bare_journey,
+                                            seconds / 4, saves_only=True))
+        saves = {side: merge(v) for side, v in slices.items()}
+        for client in app_clients + bare_clients:
+            client.close()
+    return _rows(results, ceiling, concurrency) + _save_rows(saves)
+
+
+def _report_progress(c: int, results: dict) -> None:
+    app, bare = results["app", c], results["bare", c]
+    print(f"  submit c={c}: app {app.rate:.0f} req/s p99 {app.percentile(99):.0f} ms, "
+          f"bare {bare.rate:.0f} req/s p99 {bare.percentile(99):.0f} ms"
+          + (f"; errors {app.errors[:2]} {bare.errors[:2]}" if app.errors or bare.errors else ""),
+          file=sys.stderr, flush=True)
+
+
+def _rows(results: dict, ceiling: PhaseResult, concurrency) -> list[Row]:
+    rows = []
+    for c in concurrency:
+        app, bare = results["app", c], results["bare", c]
+        problems = [f"{side}: {len(r.errors)} client errors ({r.errors[0]})"
+                    for side, r in (("app", app), ("bare", bare)) if r.errors]
+        problems += [f"{side}: {r.exhausted} clients ran out of rounds"
+                     for side, r in (("app", app), ("bare", bare)) if r.exhausted]
+        extra = {side: _summary(r) for side, r in (("app", app), ("bare", bare))}
+        rows.append(Row("1 submissions", f"c={c}: requests/s ({WORKERS} sync workers)", app.rate, bare.rate,
+                        "req/s", target=f">= {TARGET_RATIO} x bare",
+                        passed=app.rate >= TARGET_RATIO * bare.rate and not problems,
+                        note="; ".join(problems), extra=extra))
+        rows.append(Row("1 submissions", f"c={c}: p50 latency", app.percentile(50), bare.percentile(50),
+                        "ms", higher_is_better=False))
+        p99 = Row("1 submissions", f"c={c}: p99 latency", app.percentile(99), bare.percentile(99), "ms",
+                  higher_is_better=False)
+        if c == max(concurrency):
+            p99.target, p99.passed = f"< {TARGET_P99_MS} ms", app.percentile(99) < TARGET_P99_MS
+        rows.append(p99)
+        rows.append(Row("1 submissions", f"c={c}: page saves/s (6 in each journey of 14 requests)",
+                        _per_second(app, "save"), _per_second(bare, "save"), "saves/s"))
+    per_request_ms = 1000 * ceiling.client_cpu / max(1, ceiling.requests)
+    rows.append(Row(
+        "1 submissions", "load generator ceiling: c=8 GET /ping on the bare server", ceiling.rate, None,
+        "req/s", note=f"load generator CPU {per_request_ms:.2f} ms a request on /ping; during the app phases "
+        + ", ".join(f"c={c}: {1000 * results['app', c].client_cpu / max(1, results['app', c].requests):.2f} ms"
+                    for c in concurrency),
+        extra=_summary(ceiling)))
+    return rows
+
+
+def _save_rows(saves: dict) -> list[Row]:
+    """Rows for the writes-only phase."""
+    app, bare = saves["app"], saves["bare"]
+    problems = [f"{side}: {r.errors[0]}" for side, r in saves.items() if r.errors]
+    return [Row("1 submissions", f"writes only, c={SAVE_CLIENTS}: page saves/s (10 answers + 10 comments each)",
+                _per_second(app, "save"), _per_second(bare, "save"), "saves/s",
+                note="; ".join(problems) or f"p50 app {app.percentile(50, 'save'):.1f} ms, "
+                f"bare {bare.percentile(50, 'save'):.1f} ms; p99 app {app.percentile(99, 'save'):.1f} ms, "
+                f"bare {bare.percentile(99, 'save'):.1f} ms",
+                extra={side: _summary(r) for side, r in saves.items()})]
+
+
+def _per_second(r: PhaseResult, kind: str) -> float:
+    """Return how many requests of one kind completed a second."""
+    return sum(s.kind == kind for s in r.samples) / r.seconds
+
+
+def _summary(r: PhaseResult) -> dict:
+    kinds = sorted({s.kind for s in r.samples})
+    return {
+        "requests": r.requests, "seconds": r.seconds, "rate": r.rate, "journeys": r.journeys,
+        "client_cpu_seconds": r.client_cpu, "errors": r.errors[:5], "exhausted": r.exhausted,
+        "p50_ms": r.percentile(50), "p99_ms": r.percentile(99),
+        "by_kind": {k: {"n": sum(s.kind == k for s in r.samples), "p50_ms": r.percentile(50, k),
+                        "p99_ms": r.percentile(99, k)} for k in kinds},
+    }
+
+
+def main() -> None:
+    """Run this benchmark alone on a fresh Tayside database."""
+    import tempfile
+
+    from .common import format_table
+
+    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
+    built = synthetic.build(directory, synthetic.TAYSIDE)
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    start = time.perf_counter()
+    rows = run(built, directory, seconds)
+    print(format_table(rows))
+    print(f"({time.perf_counter() - start:.0f} s; logs in {directory}; load {os.getloadavg()})")
+
+
+if __name__ == "__main__":
+    main()

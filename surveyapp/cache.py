@@ -1,0 +1,90 @@
+"""A small per-process cache for what is computed from one round's responses.
+
+Anything built from a round's stored answers (its benchmark, the dashboard's
+tables) stays valid until the round's responses or the organisations change.
+The cache keys every entry on the round's fingerprint, read fresh from the
+database on each lookup, so a new submission is seen by the very next request
+in every worker process; nothing has to be told to forget.
+
+The invalidation rule, `round_fingerprint`: the round's number of responses,
+their highest id, the sum of their versions, how many are submitted, the
+latest updated_at, and a digest of every organisation's id, area and sector.
+Each way answers change moves at least one of these: a page save or a
+submission bumps its response's version (responses.save_domain,
+submit_response), a reopening bumps it too, and an import adds responses. An
+organisation moving area or sector changes the digest. Answers changed by hand
+in SQL, without touching their response, are not seen: do not do that.
+
+Reading the fingerprint costs one pass over the round's responses (tens of
+thousands of rows, a few milliseconds), never over its answers (millions).
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Callable, Hashable, TypeVar
+
+T = TypeVar("T")
+
+FINGERPRINT_SQL = """
+SELECT count(*), ifnull(max(id), 0), total(version), total(status = 'submitted'), ifnull(max(updated_at), '')
+FROM responses WHERE round_id = ?
+"""
+ORGANISATIONS_SQL = "SELECT group_concat(id || '|' || area || '|' || sector, ';') FROM organisations"
+
+
+def round_fingerprint(db, round_id: int) -> tuple:
+    """Return what changes whenever the answers or organisations behind a round's numbers change."""
+    responses = tuple(db.execute(FINGERPRINT_SQL, [round_id]).fetchone())
+    organisations = db.execute(ORGANISATIONS_SQL).fetchone()[0] or ""
+    return responses + (hashlib.sha256(organisations.encode("utf-8")).hexdigest(),)
+
+
+def database_path(db) -> str:
+    """Return the file behind a connection, so two databases never share entries."""
+    return db.execute("PRAGMA database_list").fetchone()[2]
+
+
+class RoundCache:
+    """Least-recently-used entries, one per (database, round, key), each valid for one round fingerprint."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()  # (path, round, key) -> (fingerprint, value)
+        self._lock = threading.Lock()
+
+    def get(self, db, round_id: int, key: Hashable, build: Callable[[], T], also: tuple[int, ...] = ()) -> T:
+        """Return the entry for (round, key) if the round has not changed since it was built; else build it.
+
+        `also` names other rounds the entry is built from (such as the previous
+        round a report compares with): a change to any of them rebuilds it too.
+        """
+        slot = (database_path(db), round_id, key)
+        fingerprint = tuple(round_fingerprint(db, r) for r in (round_id, *also))
+        with self._lock:
+            entry = self._entries.get(slot)
+            if entry is not None and entry[0] == fingerprint:
+                self._entries.move_to_end(slot)
+                return entry[1]
+        # Built outside the lock: two requests may build at once, and both get a right answer.
+        # A stale entry is replaced, never kept beside the new one: a national benchmark is large.
+        value = build()
+        with self._lock:
+            self._entries[slot] = (fingerprint, value)
+            self._entries.move_to_end(slot)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        """Return how many entries are held."""
+        return len(self._entries)
+
+
+round_cache = RoundCache()

@@ -1,0 +1,79 @@
+"""The `surveyapp report` command: benchmark report PDFs for an organisation, area or sector, or all.
+
+pandas and reportlab are imported inside the command, so that every other
+command starts without loading them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from surveyapp.db import get_db
+from surveyapp.organisations import normalise_area, normalise_sector
+from surveyapp.rounds import get_round
+
+
+@click.command("report")
+@click.option("--round", "round_id", type=int, required=True, help="Id of the round.")
+@click.option("--organisation", "organisation_id", type=int, help="Report on this organisation (id).")
+@click.option("--area", help="Report on this area, e.g. 'Perth and Kinross'.")
+@click.option("--sector", help="Report on this sector, e.g. 'Third sector'.")
+@click.option("--all", "everything", is_flag=True,
+              help="Every organisation with submitted responses, every area and every sector.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The PDF file to write, or with --all the folder to write into.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for --all (default: the machine's cores, at most 2).")
+@with_appcontext
+def report_command(round_id, organisation_id, area, sector, everything, output, jobs):
+    """Write benchmark report PDFs for a round."""
+    from surveyapp import report_batch
+    from surveyapp.evidence import all_evidence_comments
+    from surveyapp.report_definitions import ReportDefinitionErrors, load_report_definitions
+    from surveyapp.report_model import RoundData
+
+    chosen = [value for value in (organisation_id, area, sector, everything) if value]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of --organisation, --area, --sector or --all")
+    db = get_db()
+    if not get_round(db, round_id):
+        raise click.ClickException(f"there is no round {round_id}")
+    try:
+        definitions = load_report_definitions(current_app.config["REPORTS_DIR"])
+    except ReportDefinitionErrors as exc:
+        raise click.ClickException(f"the report definitions have errors:\n{exc}") from None
+    started = time.perf_counter()
+    data = RoundData(db, round_id, current_app.config["MIN_GROUP"])
+    target = Path(output)
+    bundle = report_batch.Bundle(data=data, definitions=definitions, date=dt.date.today(),
+                                 output_dir=str(target if everything else target.parent))
+    if everything:
+        jobs = jobs or report_batch.default_jobs()
+        target.mkdir(parents=True, exist_ok=True)
+        tasks, skipped = report_batch.plan_all(data, all_evidence_comments(db, round_id))
+        for line in skipped:
+            click.echo(f"Skipped {line}.")
+        with click.progressbar(length=len(tasks), label=f"Writing {len(tasks)} reports") as bar:
+            report_batch.write_all(bundle, tasks, jobs, lambda path: bar.update(1))
+        click.echo(f"Wrote {len(tasks)} reports to {target} in {time.perf_counter() - started:.1f} s "
+                   f"with {jobs} {'process' if jobs == 1 else 'processes'}.")
+        return
+    if organisation_id is not None:
+        if not data.has_organisation(organisation_id):
+            raise click.ClickException(
+                f"organisation {organisation_id} has no submitted responses in round {round_id}")
+        comments = all_evidence_comments(db, round_id, organisation_id).get(organisation_id, {})
+        task = report_batch.Task("organisation", organisation_id, comments)
+    else:
+        kind, name = ("area", normalise_area(area)) if area is not None else ("sector", normalise_sector(sector))
+        if not name:
+            raise click.ClickException(f"unknown {kind} {area if area is not None else sector!r}")
+        task = report_batch.Task(kind, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(report_batch.render_task(bundle, task)[1])
+    click.echo(f"Wrote {target} in {time.perf_counter() - started:.1f} s.")

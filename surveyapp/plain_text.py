@@ -1,0 +1,28 @@
+"""Clean short text typed into account and organisation forms.
+
+Names end up in lists and logs next to other people's, so characters that
+hide or reorder text (control characters, bidirectional overrides) are
+removed; ordinary letters in any script, and right-to-left marks, are kept.
+"""
+from __future__ import annotations
+
+import re
+
+# C0/C1 controls, and the embedding, override and isolate characters that can reorder
+# the text around them (U+202A-U+202E, U+2066-U+2069). U+200E/U+200F marks are harmless.
+_HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NOT_IN_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_line(value):
+    """Return one line of text without hidden characters or surrounding space."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(_HIDDEN.sub("", value).split())
+
+
+def clean_lines(value):
+    """Return several lines of text without hidden characters, keeping line breaks."""
+    if not isinstance(value, str):
+        return value
+    return _NOT_IN_LINES.sub("", value).replace("\r\n", "\n").strip()

@@ -1,0 +1,155 @@
+"""Write many report PDFs for one round, on several cores.
+
+The benchmark is computed once, in the parent; worker processes receive it
+when they start and only build and render reports. Each task names one
+report; the comments an organisation's report quotes travel with its task.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Callable
+
+from .aggregation import RoundBenchmark
+from .group_detail import group_is_suppressed
+from .render_pdf import render_pdf
+from .report_model import RoundData, build_report
+
+_WORKER: dict = {}
+
+
+@dataclass(frozen=True)
+class Task:
+    kind: str                      # organisation, area or sector
+    key: object                    # organisation id, or area or sector name
+    comments: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """What every worker needs: the round's data, the definitions, the date and where to write."""
+
+    data: RoundData
+    definitions: dict
+    date: dt.date
+    output_dir: str
+
+
+def plan_all(data: RoundData, comments: dict[int, dict]) -> tuple[list[Task], list[str]]:
+    """Return a task for every organisation with submissions, area and sector; and what was skipped."""
+    bench = data.bench
+    tasks = [Task("organisation", int(org_id), comments.get(int(org_id), {}))
+             for org_id in bench.organisations["organisation_id"]]
+    skipped = []
+    for kind in ("area", "sector"):
+        for name in sorted(bench.organisations[kind].astype(str).unique()):
+            if group_is_suppressed(bench, kind, name):
+                skipped.append(f"{kind} {name}: fewer than {bench.min_group} organisations, so no report")
+            else:
+                tasks.append(Task(kind, name))
+    return tasks, skipped
+
+
+def write_report(bundle: Bundle, task: Task) -> str:
+    """Build and render one report and write it into the output folder; return its path."""
+    filename, pdf = render_task(bundle, task)
+    path = Path(bundle.output_dir) / f"{filename}.pdf"
+    path.write_bytes(pdf)
+    return str(path)
+
+
+def render_task(bundle: Bundle, task: Task) -> tuple[str, bytes]:
+    """Build and render one report; return its file name stem and PDF bytes."""
+    data = bundle.data
+    if task.kind == "organisation":
+        inputs = data.inputs(bundle.definitions["organisation"], organisation_id=task.key,
+                             comments=task.comments, date=bundle.date)
+    else:
+        inputs = data.inputs(bundle.definitions[task.kind], group=task.key, date=bundle.date)
+    report = build_report(inputs)
+    return report.filename, render_pdf(report)
+
+
+def _start_worker(bundle: Bundle) -> None:
+    """Keep the bundle in the worker process for every task it runs."""
+    _WORKER["bundle"] = bundle
+
+
+def _start_spawned_worker(packed: Bundle) -> None:
+    """Unpack a pickled bundle in a spawned worker and keep it for every task."""
+    _WORKER["bundle"] = _unpack(packed)
+
+
+def _pack(bundle: Bundle) -> Bundle:
+    """Return a picklable copy of a bundle: a benchmark's read-only mapping becomes a plain dict."""
+    data = copy.copy(bundle.data)
+    data.bench, data.previous = _plain_bench(data.bench), _plain_bench(data.previous)
+    return dataclasses.replace(bundle, data=data)
+
+
+def _unpack(packed: Bundle) -> Bundle:
+    """Rebuild the benchmarks of a bundle made by _pack."""
+    data = copy.copy(packed.data)
+    for name in ("bench", "previous"):
+        fields = getattr(data, name)
+        if fields is not None:
+            setattr(data, name, RoundBenchmark(**{**fields, "groups": MappingProxyType(fields["groups"])}))
+    return dataclasses.replace(packed, data=data)
+
+
+def _plain_bench(bench: RoundBenchmark | None) -> dict | None:
+    """Return a benchmark's fields with its groups as a plain dict, or None."""
+    if bench is None:
+        return None
+    fields = {f.name: getattr(bench, f.name) for f in dataclasses.fields(bench)}
+    return {**fields, "groups": dict(fields["groups"])}
+
+
+def _run(task: Task) -> str:
+    """Run one task with the worker's bundle."""
+    return write_report(_WORKER["bundle"], task)
+
+
+def default_jobs() -> int:
+    """Use both cores of a two-core machine, and no more than that by default."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def start_method() -> str:
+    """Fork where that is safe (one thread, as in the command line), else spawn.
+
+    fork hands the benchmark to the workers without pickling and without
+    importing anything again; forking a process that runs other threads can
+    deadlock, so such a process spawns fresh workers instead.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def write_all(bundle: Bundle, tasks: list[Task], jobs: int, done: Callable[[str], None]) -> list[str]:
+    """Write every task's report, calling done(path) as each finishes; return the paths in task order."""
+    if jobs <= 1 or len(tasks) <= 1:
+        paths = []
+        for task in tasks:
+            paths.append(write_report(bundle, task))
+            done(paths[-1])
+        return paths
+    method = start_method()
+    start, payload = (_start_worker, bundle) if method == "fork" else (_start_spawned_worker, _pack(bundle))
+    paths: dict[int, str] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=start, initargs=(payload,)) as pool:
+        futures = {pool.submit(_run, task): n for n, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            paths[futures[future]] = future.result()
+            done(paths[futures[future]])
+    return [paths[n] for n in range(len(tasks))]

@@ -1,0 +1,219 @@
+"""The finished report: frozen blocks that every renderer (HTML, PDF) draws as they are.
+
+Every number here is already suppressed and formatted: a renderer never
+decides what to hide or how many decimals to show. A suppressed figure is
+the text "c", a missing one "–", and each table says what they mean.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+SUPPRESSED = "c"
+MISSING = "–"
+MINUS = "−"  # U+2212: a real minus sign, so a negative gap does not read as a dash
+HEAT_BANDS = 6
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: its text, and the number behind it where there is one."""
+
+    text: str
+    value: float | None = None
+    suppressed: bool = False
+    band: int | None = None  # 1..HEAT_BANDS for heatmaps, None elsewhere
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    id: str
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    numeric: tuple[bool, ...]          # right-align this column
+    notes: tuple[str, ...] = ()        # footnotes, e.g. what "c" means
+    widths: tuple[float, ...] = ()     # relative column widths for paged output
+
+    @property
+    def has_suppressed(self) -> bool:
+        """Return True when any cell is hidden."""
+        return any(cell.suppressed for row in self.rows for cell in row)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float | None, ...]
+    note: str = ""                     # e.g. why a whole series is missing
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart's data. The same numbers are always in `table`, for anyone who cannot read the chart."""
+
+    kind: ClassVar[str] = "chart"
+    id: str
+    chart: str                         # "radar" or "bars"
+    title: str
+    description: str                   # a sentence that says what the chart shows
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    low: float
+    high: float
+    value_label: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    detail: str = ""
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemList:
+    kind: ClassVar[str] = "list"
+    items: tuple[Item, ...]
+    quote_label: str = "Evidence from respondents"
+
+
+@dataclass(frozen=True)
+class Paragraphs:
+    kind: ClassVar[str] = "paragraphs"
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label and value pairs, such as a cover's organisation, framework and round."""
+
+    kind: ClassVar[str] = "facts"
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Subheading:
+    kind: ClassVar[str] = "subheading"
+    text: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader must not miss, such as a whole group being hidden."""
+
+    kind: ClassVar[str] = "notice"
+    text: str
+
+
+Block = Table | Chart | ItemList | Paragraphs | Facts | Subheading | Notice
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    type: str
+    heading: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    kind: str                          # organisation, area or sector
+    title: str
+    author: str
+    subject: str
+    date: str
+    filename: str                      # a safe file name stem for downloads
+    sections: tuple[Section, ...]
+
+    def section(self, section_id: str) -> Section | None:
+        """Return the section with this id, if the report has it."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+
+def is_missing(value) -> bool:
+    """Return True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_score(value, decimals: int = 1) -> str:
+    """Format a score with one decimal, or the missing mark."""
+    return MISSING if is_missing(value) else f"{float(value):.{decimals}f}"
+
+
+def fmt_gap(value) -> str:
+    """Format a difference with its sign: +0.4, −0.4, 0.0."""
+    if is_missing(value):
+        return MISSING
+    text = f"{abs(float(value)):.1f}"
+    if text == "0.0":
+        return text
+    return ("+" if value > 0 else MINUS) + text
+
+
+def fmt_count(value) -> str:
+    """Format a whole number, or the missing mark."""
+    return MISSING if is_missing(value) else str(int(value))
+
+
+def fmt_number(value) -> str:
+    """Format a scale value or rule threshold without needless decimals: 5, 1.5."""
+    number = float(value)
+    return str(int(number)) if number.is_integer() else f"{number:g}"
+
+
+def score_cell(value, suppressed: bool = False, low: float | None = None, high: float | None = None) -> Cell:
+    """Make a score cell: "c" when suppressed, "–" when missing, with a heat band when a range is given."""
+    if suppressed:
+        return Cell(SUPPRESSED, suppressed=True)
+    if is_missing(value):
+        return Cell(MISSING)
+    band = heat_band(float(value), low, high) if low is not None and high is not None else None
+    return Cell(fmt_score(value), value=float(value), band=band)
+
+
+def text_cell(text: str) -> Cell:
+    """Make a plain text cell."""
+    return Cell(text)
+
+
+def suppressible(text: str, suppressed: bool) -> Cell:
+    """Make a cell that shows text unless suppressed."""
+    return Cell(SUPPRESSED, suppressed=True) if suppressed else Cell(text)
+
+
+def heat_band(value: float, low: float, high: float) -> int:
+    """Place a value in one of HEAT_BANDS equal bands between low and high."""
+    if high <= low:
+        return 1
+    share = (value - low) / (high - low)
+    return max(1, min(HEAT_BANDS, 1 + int(share * HEAT_BANDS)))
+
+
+def table_notes(rows, min_group: int) -> tuple[str, ...]:
+    """Return the footnotes that the marks used in these rows need."""
+    notes = []
+    cells = [cell for row in rows for cell in row]
+    if any(cell.suppressed for cell in cells):
+        notes.append(suppression_note(min_group))
+    if any(cell.text == MISSING for cell in cells):
+        notes.append(f"{MISSING} no scoring answers, or no figure to show.")
+    return tuple(notes)
+
+
+def suppression_note(min_group: int) -> str:
+    """Explain the suppression mark."""
+    return (f"{SUPPRESSED} hidden: the group has fewer than {min_group} organisations, or the figure "
+            "is hidden so that another hidden figure cannot be worked out from a total.")
+
+
+def make_table(table_id: str, caption: str, columns, rows, numeric, min_group: int,
+               widths=(), extra_notes=()) -> Table:
+    """Build a table with the footnotes its marks need."""
+    rows = tuple(tuple(row) for row in rows)
+    return Table(id=table_id, caption=caption, columns=tuple(columns), rows=rows, numeric=tuple(numeric),
+                 notes=table_notes(rows, min_group) + tuple(extra_notes), widths=tuple(widths))

@@ -1,0 +1,135 @@
+"""Build one finished Report for an organisation, an area or a sector.
+
+The report definition says which sections appear and in what words; the
+section registries turn the benchmark into blocks. The result is frozen
+and complete: the HTML page, the PDF and the tests all read the same object.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+
+from .aggregation import benchmark_round
+from .evidence import evidence_comments
+from .framework_store import framework_for_round
+from .report_blocks import Report
+from .report_context import GroupContext, OrganisationContext, ReportInputs
+from .report_definitions import ReportDefinition
+from .report_group import GROUP_SECTIONS
+from .report_org import ORGANISATION_SECTIONS
+from .rounds import get_round, previous_round_id
+
+BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),
+            "area": (GroupContext, GROUP_SECTIONS), "sector": (GroupContext, GROUP_SECTIONS)}
+
+
+def build_report(inputs: ReportInputs) -> Report:
+    """Build the finished report that the inputs describe."""
+    context_class, builders = BUILDERS[inputs.definition.kind]
+    ctx = context_class(inputs)
+    sections = tuple(builders[spec.type](ctx, spec) for spec in inputs.definition.sections)
+    subject = ctx.organisation["name"] if inputs.definition.kind == "organisation" else inputs.group
+    return Report(
+        kind=inputs.definition.kind, title=ctx.fill(inputs.definition.title),
+        author=ctx.fill(inputs.definition.author),
+        subject=f"{subject}: {inputs.framework.title}, {inputs.round['title']}",
+        date=inputs.date, filename=report_filename(inputs.round["id"], inputs.definition.kind, subject),
+        sections=sections,
+    )
+
+
+def report_filename(round_id: int, kind: str, subject: str) -> str:
+    """Return a safe file name stem, e.g. round-5-area-perth-and-kinross."""
+    return f"round-{round_id}-{kind}-{slug(subject)}"
+
+
+def slug(text: str) -> str:
+    """Turn a name into lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "report"
+
+
+class RoundData:
+    """A round's benchmark and its previous round's, computed once and shared by many reports."""
+
+    def __init__(self, db, round_id: int, min_group: int):
+        self.round = dict(get_round(db, round_id))
+        self.framework = framework_for_round(db, round_id)
+        self.bench = benchmark_round(db, round_id, self.framework, min_group)
+        previous_id = previous_round_id(db, round_id)
+        self.previous_round = dict(get_round(db, previous_id)) if previous_id else None
+        self.previous = (benchmark_round(db, previous_id, self.framework, min_group)
+                         if previous_id else None)
+        if self.previous is not None and self.previous.framework_id != self.bench.framework_id:
+            self.previous = self.previous_round = None
+
+    def has_organisation(self, organisation_id: int) -> bool:
+        """Return True when the organisation has submitted responses in the round."""
+        return bool((self.bench.organisations["organisation_id"] == organisation_id).any())
+
+    def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
+               group: str | None = None, comments=None, date: dt.date | None = None) -> ReportInputs:
+        """Return the inputs of one report in this round."""
+        return ReportInputs(
+            definition=definition, framework=self.framework,
+            round={"id": self.round["id"], "title": self.round["title"]}, bench=self.bench,
+            previous=self.previous,
+            previous_round={"id": self.previous_round["id"], "title": self.previous_round["title"]}
+            if self.previous_round else None,
+            date=format_date(date or dt.date.today()), organisation_id=organisation_id, group=group,
+            comments=comments or {},
+        )
+
+
+def organisation_report(db, data: RoundData, definition: ReportDefinition, organisation_id: int,
+                        date: dt.date | None = None) -> Report:
+    """Build one organisation's report, with its own respondents' evidence."""
+    comments = evidence_comments(db, data.round["id"], organisation_id)
+    return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date))
+
+
+def group_report(data: RoundData, definition: ReportDefinition, group: str,
+                 date: dt.date | None = None) -> Report:
+    """Build an area's or a sector's report."""
+    return build_report(data.inputs(definition, group=group, date=date))
+
+
+def format_date(day: dt.date) -> str:
+    """Format a date the way the reports show it: 22 November 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+# RoundData is costly (two benchmarks) and every results page needs it, so each process keeps
+# the last few, keyed by database file, round and a fingerprint of everything they are made from.
+_ROUND_CACHE: OrderedDict = OrderedDict()
+_ROUND_CACHE_SIZE = 8
+_ROUND_CACHE_LOCK = threading.Lock()
+FINGERPRINT_SQL = """
+SELECT (SELECT count(*) || ':' || total(version) || ':' || ifnull(max(updated_at), '') || ':'
+               || total(status = 'submitted') || ':' || ifnull(max(id), 0)
+          FROM responses WHERE round_id IN (:current, :previous)),
+       (SELECT group_concat(id || '|' || area || '|' || sector, ';') FROM organisations),
+       (SELECT count(*) FROM answers JOIN responses ON responses.id = answers.response_id
+         WHERE responses.round_id IN (:current, :previous))
+"""
+
+
+def load_round_data(db, round_id: int, min_group: int) -> RoundData:
+    """Return a round's data, reusing this process's copy while nothing it was made from has changed."""
+    previous = previous_round_id(db, round_id)
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    fingerprint = db.execute(FINGERPRINT_SQL, {"current": round_id, "previous": previous or -1}).fetchone()
+    key = (path, round_id, min_group, previous, fingerprint)
+    with _ROUND_CACHE_LOCK:
+        if key in _ROUND_CACHE:
+            _ROUND_CACHE.move_to_end(key)
+            return _ROUND_CACHE[key]
+    data = RoundData(db, round_id, min_group)
+    with _ROUND_CACHE_LOCK:
+        _ROUND_CACHE[key] = data
+        while len(_ROUND_CACHE) > _ROUND_CACHE_SIZE:
+            _ROUND_CACHE.popitem(last=False)
+    return data

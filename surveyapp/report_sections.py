@@ -1,0 +1,109 @@
+"""Section builders that every kind of report shares: cover, method, charts of domain scores."""
+from __future__ import annotations
+
+from .report_blocks import (
+    Chart, Facts, Paragraphs, Section, Series, SUPPRESSED, Table, fmt_number, is_missing, make_table,
+    score_cell, text_cell,
+)
+from .report_context import ReportContext
+
+# Differences smaller than this are described as "close to" in plain-words summaries.
+NEAR = 0.25
+RADAR_MIN_DOMAINS = 3
+
+
+def section(ctx: ReportContext, spec, *blocks) -> Section:
+    """Make a section: the definition's heading and wording, then the blocks."""
+    intro = tuple(ctx.fill(p) for p in spec.paragraphs)
+    leading = (Paragraphs(intro),) if intro else ()
+    return Section(id=spec.id, type=spec.type, heading=ctx.fill(spec.heading),
+                   blocks=leading + tuple(b for b in blocks if b is not None))
+
+
+def empty_section(ctx: ReportContext, spec, fallback: str = "") -> Section:
+    """Make a section that says there is nothing to show, in the definition's words."""
+    text = ctx.fill(spec.empty) if spec.empty else fallback
+    return section(ctx, spec, Paragraphs((text,)) if text else None)
+
+
+def cover_section(ctx: ReportContext, spec, first_pairs) -> Section:
+    """Make a cover: who the report is about, the framework, the round and the date."""
+    fw = ctx.framework
+    pairs = tuple(first_pairs) + (
+        ("Framework", f"{fw.title} (version {fw.version})"),
+        ("Round", ctx.inputs.round["title"]),
+        ("Date of report", ctx.inputs.date),
+    )
+    heading = ctx.fill(spec.heading)
+    intro = tuple(ctx.fill(p) for p in spec.paragraphs)
+    blocks = (Facts(pairs),) + ((Paragraphs(intro),) if intro else ())
+    return Section(id=spec.id, type=spec.type, heading=heading, blocks=blocks)
+
+
+def method_section(ctx: ReportContext, spec) -> Section:
+    """Explain the scale, how scores are made and the suppression rule, with the scale's levels."""
+    scales = []
+    for scale in _used_scales(ctx):
+        rows = [(text_cell(fmt_number(level.value)), text_cell(level.label)) for level in scale.levels]
+        rows += [(text_cell("not scored"), text_cell(option.label)) for option in scale.options]
+        scales.append(make_table(f"scale-{scale.id}", f"The {scale.label.lower()}", ("Value", "Level"),
+                                 rows, (False, False), ctx.min_group, widths=(1, 3)))
+    return section(ctx, spec, *scales)
+
+
+def _used_scales(ctx: ReportContext):
+    """Return the scales the framework's scored indicators use, in order of first use."""
+    seen = {}
+    for domain in ctx.framework.domains:
+        for indicator in domain.scored_indicators:
+            seen.setdefault(indicator.scale.id, indicator.scale)
+    return list(seen.values()) or [ctx.framework.scales[0]]
+
+
+def domain_chart(ctx: ReportContext, chart_id: str, title: str, series: list[tuple[str, list, bool]],
+                 description: str) -> Chart:
+    """Chart domain scores, several series, with a table of the same numbers.
+
+    `series` holds (name, values, suppressed flags): a suppressed value is drawn
+    as nothing and shown in the table as "c".
+    """
+    domains = ctx.scored_domains
+    categories = tuple(d.title for d in domains)
+    low, high = ctx.scale_range
+    chart_series = []
+    for name, values, hidden in series:
+        shown = tuple(None if h or is_missing(v) else float(v) for v, h in zip(values, hidden))
+        note = ""
+        if all(hidden):
+            note = f"{SUPPRESSED}: hidden, fewer than {ctx.min_group} organisations"
+        chart_series.append(Series(name=name, values=shown, note=note))
+    rows = []
+    for n, domain in enumerate(domains):
+        rows.append((text_cell(domain.title),
+                     *(score_cell(values[n], hidden[n]) for _, values, hidden in series)))
+    table = make_table(f"{chart_id}-data", f"{title}: the numbers", ("Domain", *(s[0] for s in series)),
+                       rows, (False,) + (True,) * len(series), ctx.min_group,
+                       widths=(4,) + (1.3,) * len(series))
+    kind = "radar" if len(domains) >= RADAR_MIN_DOMAINS else "bars"
+    return Chart(id=chart_id, chart=kind, title=title, description=description, categories=categories,
+                 series=tuple(chart_series), low=low, high=high, value_label="Score", table=table)
+
+
+def compare(value, benchmark) -> str:
+    """Describe a score against a benchmark in words: above, below or close to."""
+    gap = float(value) - float(benchmark)
+    if abs(gap) < NEAR:
+        return "close to"
+    return f"{abs(gap):.1f} {'above' if gap > 0 else 'below'}"
+
+
+def change_words(change: float) -> str:
+    """Describe a change in a score in words."""
+    if abs(change) < 0.05:
+        return "stayed the same"
+    return f"{'risen' if change > 0 else 'fallen'} by {abs(change):.1f}"
+
+
+def table_or_nothing(table: Table) -> Table | None:
+    """Return the table unless it has no rows."""
+    return table if table.rows else None

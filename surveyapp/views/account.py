@@ -1,0 +1,172 @@
+"""Set a password from an emailed link: accept an invitation, or reset a forgotten password."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from .. import throttle
+from ..db import get_db, write_transaction
+from ..organisations import get_organisation
+from ..passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from ..plain_text import clean_line
+from ..sessions import end_user_sessions
+from ..timestamps import parse
+from ..tokens import (
+    INVITATION, PASSWORD_RESET, LinkProblem, issue_token, read_token, recent_resets, use_token,
+)
+from ..users import (
+    MAX_EMAIL, account_id_by_email, add_membership, create_user, get_user, hash_password,
+    looks_like_email, set_password_hash, user_id_by_email,
+)
+from .auth import begin_session
+from .events import record_event
+from .mail import send_message
+
+bp = Blueprint("account", __name__)
+
+MAX_RESETS_PER_HOUR = 3
+PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password "
+                 "that is easy to remember. Spaces and any letters or symbols are fine.")
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("Create a password", validators=[
+        InputRequired("Enter a password"),
+        Length(max=MAX_LENGTH, message=f"Password must be {MAX_LENGTH:,} characters or fewer")])
+
+    email_for_rules = ""  # set by the view: a password may not be the person's email address
+
+    def validate_password(self, field):
+        """Apply the password rules."""
+        problem = password_problem(field.data or "", self.email_for_rules)
+        if problem:
+            raise ValidationError(problem)
+
+
+class InvitationForm(PasswordForm):
+    name = StringField("Your full name", validators=[
+        DataRequired("Enter your full name"), Length(max=200, message="Name must be 200 characters or fewer")],
+        filters=[clean_line])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter your email address"), Length(max=MAX_EMAIL, message="Enter a shorter email address")],
+        filters=[clean_line])
+
+    def validate_email(self, field):
+        """Refuse text that cannot be an email address."""
+        if not looks_like_email(field.data or ""):
+            raise ValidationError("Enter an email address in the correct format, like name@example.org")
+
+
+def _link_problem(problem: LinkProblem, kind: str):
+    """Show why a link cannot be used, with the same page whatever the link was."""
+    return render_template("account/link_problem.html", reason=problem.reason, kind=kind), 404
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Accept an invitation: choose a password, join the organisation, sign in."""
+    db = get_db()
+    try:
+        invite = read_token(db, current_app.config["SECRET_KEY"], INVITATION, token)
+    except LinkProblem as problem:
+        return _link_problem(problem, "invitation")
+    existing = get_user(db, invite.user_id or account_id_by_email(db, invite.email) or 0)
+    if existing and not existing["active"]:
+        return _link_problem(LinkProblem("closed"), "invitation")
+    organisation = get_organisation(db, invite.organisation_id) if invite.organisation_id else None
+    form = InvitationForm(data={"name": existing["name"] if existing else invite.name})
+    form.email_for_rules = invite.email
+    if form.validate_on_submit():
+        password_hash = hash_password(form.password.data)  # slow: before taking the write lock
+        with write_transaction(db):
+            if not use_token(db, invite.id):
+                raise LinkProblem("used")
+            if existing:
+                user_id = existing["id"]
+                db.execute("UPDATE users SET name = ? WHERE id = ?", [form.name.data, user_id])
+            else:
+                user_id = create_user(db, invite.email, form.name.data, "service_lead")
+            set_password_hash(db, user_id, password_hash)
+            if organisation and (existing is None or existing["role"] == "service_lead"):
+                add_membership(db, user_id, organisation["id"])
+        end_user_sessions(db, user_id, "password_changed")
+        throttle.clear_failures(db, invite.email)
+        begin_session(user_id)
+        record_event("invitation.accepted", organisation["id"] if organisation else None)
+        flash("Your password has been set and you are signed in.")
+        return redirect(url_for("home.index"))
+    return render_template("account/accept_invitation.html", form=form, invite=invite,
+                           organisation=organisation, hint=PASSWORD_HINT,
+                           expires=parse(invite.expires_at)), 400 if form.errors else 200
+
+
+@bp.errorhandler(LinkProblem)
+def _used_while_filling_in(problem):
+    """Show the link problem page when a link was used up between page and save."""
+    return _link_problem(problem, "link")
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+def request_reset():
+    """Send a reset link if the email has an account; say the same either way."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        db = get_db()
+        email = form.email.data
+        user_id = user_id_by_email(db, email)
+        if user_id and recent_resets(db, email) < MAX_RESETS_PER_HOUR:
+            signed = issue_token(db, current_app.config["SECRET_KEY"], PASSWORD_RESET, email, user_id=user_id)
+            link = url_for("account.reset_password", token=signed, _external=True)
+            send_message(email, "Reset your password for the Tayside self-assessment service",
+                         render_template("account/reset_email.txt", link=link))
+            record_event("password.reset_requested", user=get_user(db, user_id))
+        return render_template("account/reset_sent.html", email=email)
+    return render_template("account/request_reset.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password from a reset link; every other session of the person ends."""
+    db = get_db()
+    try:
+        reset = read_token(db, current_app.config["SECRET_KEY"], PASSWORD_RESET, token)
+    except LinkProblem as problem:
+        return _link_problem(problem, "reset")
+    user = get_user(db, reset.user_id or 0)
+    if user is None or not user["active"]:
+        return _link_problem(LinkProblem("closed"), "reset")
+    form = PasswordForm()
+    form.email_for_rules = user["email"]
+    if form.validate_on_submit():
+        password_hash = hash_password(form.password.data)
+        with write_transaction(db):
+            if not use_token(db, reset.id):
+                raise LinkProblem("used")
+            set_password_hash(db, user["id"], password_hash)
+        end_user_sessions(db, user["id"], "password_changed")
+        throttle.clear_failures(db, user["email"])
+        begin_session(user["id"])
+        record_event("password.reset")
+        flash("Your password has been changed and you are signed in.")
+        return redirect(url_for("home.index"))
+    return render_template("account/reset_password.html", form=form, hint=PASSWORD_HINT), \
+        400 if form.errors else 200
+
+
+def send_invitation(email: str, name: str | None, organisation: dict | None, created_by: dict,
+                    user_id: int | None = None) -> None:
+    """Issue an invitation link and put it in the outbox."""
+    db = get_db()
+    signed = issue_token(db, current_app.config["SECRET_KEY"], INVITATION, email, name=name,
+                         user_id=user_id, organisation_id=organisation["id"] if organisation else None,
+                         created_by=created_by["id"])
+    link = url_for("account.accept_invitation", token=signed, _external=True)
+    send_message(email, "You are invited to the Tayside self-assessment service",
+                 render_template("account/invitation_email.txt", link=link, organisation=organisation,
+                                 inviter=created_by, name=name))
+    record_event("invitation.sent", organisation["id"] if organisation else None, f"to {email}")

@@ -1,0 +1,225 @@
+"""Administrators: people and their roles, organisations, and the framework files registered."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
+
+from ..db import get_db, write_transaction
+from ..framework_store import list_frameworks
+from ..organisations import (
+    AREAS, SECTORS, check_organisation, organisation_id_by_name, parse_organisations_csv, upsert_organisations,
+)
+from ..permissions import can_administer
+from ..plain_text import clean_line
+from ..sessions import end_user_sessions
+from ..users import (
+    ALL_AREAS, MAX_EMAIL, ROLE_NAMES, account_id_by_email, create_user, get_user, list_users,
+    looks_like_email, set_active, set_areas, set_memberships,
+)
+from .account import send_invitation
+from .events import record_event
+from .guards import found, login_required, require
+from .uploads import accepts_files
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+MAX_CSV_BYTES = 1024 * 1024
+AREA_CHOICES = [SelectChoice(ALL_AREAS, "All of Tayside")] + [SelectChoice(a, a) for a in AREAS]
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    """Refuse everyone but administrators, for every page here."""
+    require(can_administer(g.user))
+
+
+def _organisation_choices() -> list[SelectChoice]:
+    return [SelectChoice(str(r["id"]), r["name"])
+            for r in get_db().query("SELECT id, name FROM organisations ORDER BY name")]
+
+
+class AccessForm(FlaskForm):
+    organisations = SelectMultipleField("Organisations (service leads)")
+    areas = SelectMultipleField("Areas (facilitators and commissioners)", choices=AREA_CHOICES)
+
+    role_for_rules = ""
+
+    def validate_organisations(self, field):
+        """A service lead needs at least one organisation."""
+        if self.role_for_rules == "service_lead" and not field.data:
+            raise ValidationError("Select at least one organisation for a service lead")
+
+    def validate_areas(self, field):
+        """A facilitator or commissioner needs at least one area."""
+        if self.role_for_rules in ("facilitator", "commissioner") and not field.data:
+            raise ValidationError("Select at least one area for a facilitator or commissioner")
+
+
+class NewUserForm(AccessForm):
+    email = EmailField("Email address", validators=[
+        DataRequired("Enter their email address"), Length(max=MAX_EMAIL, message="Enter a shorter email address")],
+        filters=[clean_line])
+    name = StringField("Full name", validators=[
+        DataRequired("Enter their full name"), Length(max=200, message="Name must be 200 characters or fewer")],
+        filters=[clean_line])
+    role = RadioField("Role", choices=ROLE_NAMES, validators=[InputRequired("Select a role")])
+
+    def validate_email(self, field):
+        """Refuse a malformed email, or one that already has an account."""
+        if not looks_like_email(field.data or ""):
+            raise ValidationError("Enter an email address in the correct format, like name@example.org")
+        if account_id_by_email(get_db(), field.data):
+            raise ValidationError("There is already an account with this email address")
+
+
+class ActiveForm(FlaskForm):
+    active = HiddenField(validators=[AnyOf(["0", "1"], message="Choose to activate or deactivate")])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Name", validators=[
+        DataRequired("Enter the organisation's name"), Length(max=200, message="Name must be 200 characters or fewer")],
+        filters=[clean_line])
+    area = SelectField("Area", choices=[SelectChoice(a, a) for a in AREAS])
+    sector = SelectField("Sector", choices=[SelectChoice(s, s) for s in SECTORS])
+
+    def validate_name(self, field):
+        """Refuse a name another organisation already has."""
+        if organisation_id_by_name(get_db(), field.data or ""):
+            raise ValidationError("There is already an organisation with this name")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file with name, area and sector columns", validators=[FileRequired("Choose a CSV file")])
+
+
+@bp.route("/")
+def index():
+    """Show what an administrator can manage."""
+    return render_template("admin/index.html")
+
+
+@bp.route("/users")
+def users():
+    """List everyone with an account."""
+    return render_template("admin/users.html", users=list_users(get_db()))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create an account and send its owner a link to set a password."""
+    form = NewUserForm()
+    form.organisations.choices = _organisation_choices()
+    form.role_for_rules = form.role.data or ""
+    if form.validate_on_submit():
+        role = form.role.data
+        db = get_db()
+        with write_transaction(db):
+            user_id = create_user(
+                db, form.email.data, form.name.data, role,
+                organisations=[int(o) for o in form.organisations.data] if role == "service_lead" else (),
+                areas=form.areas.data if role in ("facilitator", "commissioner") else ())
+        send_invitation(form.email.data, form.name.data, None, g.user, user_id=user_id)
+        record_event("user.created", detail=f"user {user_id} ({form.email.data}) as {role}")
+        flash("The account has been created. A link to set a password is in the outbox.")
+        return redirect(url_for(".user", user_id=user_id))
+    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    """Show one account and change its organisations or areas."""
+    db = get_db()
+    person = found(get_user(db, user_id))
+    form = AccessForm(data={"organisations": [str(o) for o in person["organisations"]],
+                            "areas": sorted(person["areas"])})
+    form.organisations.choices = _organisation_choices()
+    form.role_for_rules = person["role"]
+    if form.validate_on_submit():
+        with write_transaction(db):
+            if person["role"] == "service_lead":
+                set_memberships(db, user_id, [int(o) for o in form.organisations.data])
+            if person["role"] in ("facilitator", "commissioner"):
+                set_areas(db, user_id, form.areas.data)
+        record_event("user.updated", detail=f"user {user_id} ({person['email']}) organisations and areas")
+        flash("The changes have been saved.")
+        return redirect(url_for(".user", user_id=user_id))
+    return render_template("admin/user.html", person=person, form=form, active_form=ActiveForm()), \
+        400 if form.errors else 200
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_user_active(user_id):
+    """Deactivate an account, ending its sessions, or activate it again."""
+    db = get_db()
+    person = found(get_user(db, user_id))
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed.")
+        return redirect(url_for(".user", user_id=user_id)), 303
+    active = form.active.data == "1"
+    if not active and person["id"] == g.user["id"]:
+        flash("You cannot deactivate your own account.")
+        return redirect(url_for(".user", user_id=user_id)), 303
+    set_active(db, user_id, active)
+    if not active:
+        end_user_sessions(db, user_id, "deactivated")
+    record_event("user.activated" if active else "user.deactivated", detail=f"user {user_id} ({person['email']})")
+    flash("The account has been " + ("activated." if active else "deactivated and signed out everywhere."))
+    return redirect(url_for(".user", user_id=user_id))
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+def organisations():
+    """List organisations and add one."""
+    db = get_db()
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        record, error = check_organisation(form.name.data, form.area.data, form.sector.data)
+        if record:
+            upsert_organisations(db, [record])
+            organisation_id = organisation_id_by_name(db, record["name"])
+            record_event("organisation.created", organisation_id, record["name"])
+            flash(f"{record['name']} has been added.")
+            return redirect(url_for(".organisations"))
+        form.name.errors.append(error)
+    rows = list(db.query("SELECT * FROM organisations ORDER BY area, name"))
+    return render_template("admin/organisations.html", form=form, organisations=rows), \
+        400 if form.errors else 200
+
+
+@bp.route("/organisations/import", methods=["GET", "POST"])
+@accepts_files
+def import_organisations():
+    """Add or update organisations from a CSV file; any bad row imports nothing."""
+    form = ImportForm()
+    row_errors = []
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_CSV_BYTES + 1)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = None
+            form.file.errors.append("The file must be a CSV saved as UTF-8")
+        if text is not None and len(data) > MAX_CSV_BYTES:
+            text = None
+            form.file.errors.append("The file must be smaller than 1 MB")
+        if text is not None:
+            records, row_errors = parse_organisations_csv(text.replace("\x00", ""))
+            if not row_errors:
+                count = upsert_organisations(get_db(), records)
+                record_event("organisations.imported", detail=f"{count} organisations")
+                flash(f"{count} organisations have been added or updated.")
+                return redirect(url_for(".organisations"))
+    failed = bool(form.errors or row_errors)
+    return render_template("admin/import.html", form=form, row_errors=row_errors), 400 if failed else 200
+
+
+@bp.route("/frameworks")
+def frameworks():
+    """List the framework files registered."""
+    return render_template("admin/frameworks.html", frameworks=list_frameworks(get_db()))

@@ -1,0 +1,133 @@
+"""Facilitators: invite service leads to organisations, and reopen submitted responses with a reason."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from ..db import get_db
+from ..organisations import get_organisation
+from ..permissions import can_facilitate, can_run_rounds
+from ..plain_text import clean_line, clean_lines
+from ..responses import get_response, reopen_response
+from ..rounds import get_round
+from ..timestamps import iso, utc_now
+from ..users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from .account import send_invitation
+from .events import record_event
+from .guards import found, login_required, require
+from .mail import send_message
+
+bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
+MAX_REASON = 1_000
+
+
+def facilitated_organisations(user: dict) -> list[dict]:
+    """Return the organisations this facilitator covers, by name."""
+    return [org for org in get_db().query("SELECT * FROM organisations ORDER BY name")
+            if can_facilitate(user, org)]
+
+
+class InviteForm(FlaskForm):
+    organisation = SelectField("Organisation", validators=[InputRequired("Select an organisation")])
+    email = EmailField("Their email address", validators=[
+        DataRequired("Enter their email address"), Length(max=MAX_EMAIL, message="Enter a shorter email address")],
+        filters=[clean_line])
+    name = StringField("Their full name", validators=[
+        DataRequired("Enter their full name"), Length(max=200, message="Name must be 200 characters or fewer")],
+        filters=[clean_line])
+
+    def validate_email(self, field):
+        """Refuse text that cannot be an email, or an account that cannot join an organisation."""
+        if not looks_like_email(field.data or ""):
+            raise ValidationError("Enter an email address in the correct format, like name@example.org")
+        existing = get_user(get_db(), account_id_by_email(get_db(), field.data) or 0)
+        if existing and (existing["role"] != "service_lead" or not existing["active"]):
+            raise ValidationError("This email address belongs to an account that cannot be added to an "
+                                  "organisation. Ask an administrator")
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField("Why are you reopening this response?", validators=[
+        DataRequired("Enter the reason for reopening"),
+        Length(max=MAX_REASON, message=f"Reason must be {MAX_REASON:,} characters or fewer")],
+        filters=[clean_lines])
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List the submitted responses this facilitator may reopen."""
+    require(can_run_rounds(g.user))
+    db = get_db()
+    rows = db.query(
+        """
+        SELECT responses.id, responses.reference, responses.submitted_at, responses.status,
+               rounds.title AS round_title, organisations.id AS organisation_id,
+               organisations.name AS organisation_name, organisations.area AS area
+          FROM responses JOIN rounds ON rounds.id = responses.round_id
+          JOIN organisations ON organisations.id = responses.organisation_id
+         WHERE responses.status = 'submitted'
+         ORDER BY responses.submitted_at DESC
+        """)
+    submitted = [r for r in rows if can_facilitate(g.user, {"id": r["organisation_id"], "area": r["area"]})]
+    return render_template("facilitate/index.html", submitted=submitted)
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    """Invite a service lead to one of the organisations this facilitator covers."""
+    require(can_run_rounds(g.user))
+    organisations = facilitated_organisations(g.user)
+    form = InviteForm()
+    form.organisation.choices = [SelectChoice("", "Select an organisation")] + [
+        SelectChoice(str(org["id"]), org["name"]) for org in organisations]
+    if form.validate_on_submit():
+        organisation = found(get_organisation(get_db(), int(form.organisation.data)))
+        require(can_facilitate(g.user, organisation))
+        send_invitation(form.email.data, form.name.data, organisation, g.user)
+        flash(f"An invitation for {form.email.data} to join {organisation['name']} is in the outbox. "
+              "It works once, for 7 days.")
+        return redirect(url_for(".invite"))
+    return render_template("facilitate/invite.html", form=form, organisations=organisations), \
+        400 if form.errors else 200
+
+
+@bp.route("/responses/<int:response_id>/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(response_id):
+    """Return a submitted response to draft, recording who, when and why."""
+    db = get_db()
+    response = found(get_response(db, response_id))
+    organisation = found(get_organisation(db, response["organisation_id"]))
+    require(can_facilitate(g.user, organisation))
+    round_row = found(get_round(db, response["round_id"]))
+    form = ReopenForm()
+    if response["status"] != "submitted":
+        return render_template("facilitate/reopen.html", form=form, response=response,
+                               organisation=organisation, round=round_row), 409
+    if form.validate_on_submit():
+        reopen_response(db, response_id)
+        db.execute("INSERT INTO reopenings (response_id, reopened_by, reason, reopened_at) VALUES (?, ?, ?, ?)",
+                   [response_id, g.user["id"], form.reason.data, iso(utc_now())])
+        record_event("response.reopened", organisation["id"],
+                     f"response {response_id} ({response['reference']}), round {round_row['id']}: "
+                     f"{form.reason.data}")
+        _tell_respondent(db, response, organisation, round_row, form.reason.data)
+        flash(f"The response from {organisation['name']} has been reopened.")
+        return redirect(url_for(".index"))
+    return render_template("facilitate/reopen.html", form=form, response=response,
+                           organisation=organisation, round=round_row), 400 if form.errors else 200
+
+
+def _tell_respondent(db, response: dict, organisation: dict, round_row: dict, reason: str) -> None:
+    """Let the person who submitted know their response can be changed again."""
+    person = get_user(db, response["user_id"]) if response["user_id"] else None
+    if person is None or not person["active"]:
+        return
+    send_message(person["email"], "Your self-assessment has been reopened",
+                 render_template("facilitate/reopened_email.txt", organisation=organisation,
+                                 round=round_row, reason=reason, facilitator=g.user))

@@ -1,0 +1,60 @@
+"""The `surveyapp benchmark` command prints the benchmark records as CSV or JSON."""
+import csv
+import io
+import json
+
+from surveyapp.commands.benchmark import benchmark
+
+from .aggregation_helpers import add_orgs_with_scores
+from .plan_helpers import register_test_framework
+
+
+def make_round(db):
+    """Angus: three organisations scoring l1 2, 4 and 6; Dundee City and Perth and Kinross one each.
+
+    Two small areas are hidden, so Angus needs no complement and is shown.
+    """
+    fw = register_test_framework(db, "command-test-fw")
+    round_id = db["rounds"].insert({"framework_key": fw.key, "title": "Command test"}).last_pk
+    add_orgs_with_scores(db, round_id, "Angus", [{"l1": 2}, {"l1": 4}, {"l1": 6}], prefix="Cmd Angus")
+    add_orgs_with_scores(db, round_id, "Dundee City", [{"l1": 5}], prefix="Cmd Dundee")
+    add_orgs_with_scores(db, round_id, "Perth and Kinross", [{"l1": 3}], prefix="Cmd Perth")
+    return round_id
+
+
+def test_csv_by_area(app, db, runner):
+    round_id = make_round(db)
+    result = runner.invoke(benchmark, ["--round", str(round_id), "--by", "area", "--level", "indicator"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == ["area", "domain", "indicator", "n_organisations", "n_respondents", "mean", "median",
+                             "q1", "q3", "n_scoring", "n_non_scoring", "n_blank", "suppressed"]
+    angus = [r for r in rows if r["area"] == "Angus" and r["indicator"] == "l1"][0]
+    # 2, 4, 6: mean 4, median 4, q1 at position 0.5 -> 3, q3 at 1.5 -> 5
+    assert (angus["mean"], angus["median"], angus["q1"], angus["q3"], angus["suppressed"]) == (
+        "4.0", "4.0", "3.0", "5.0", "false")
+    dundee = [r for r in rows if r["area"] == "Dundee City" and r["indicator"] == "l1"][0]
+    # one organisation: hidden, and every number is an empty cell
+    assert dundee["suppressed"] == "true" and dundee["mean"] == "" and dundee["n_organisations"] == ""
+
+
+def test_json_by_organisation_overall(app, db, runner):
+    round_id = make_round(db)
+    result = runner.invoke(benchmark, ["--round", str(round_id), "--by", "organisation", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert [r["mean"] for r in records] == [2, 4, 6, 5, 3]
+    assert set(records[0]) == {"organisation", "organisation_name", "area", "sector", "n_organisations",
+                               "n_respondents", "mean", "median", "q1", "q3", "suppressed"}
+
+
+def test_min_group_comes_from_the_config(app, db, runner):
+    round_id = make_round(db)
+    app.config["MIN_GROUP"] = 1
+    result = runner.invoke(benchmark, ["--round", str(round_id), "--by", "area", "--format", "json"])
+    assert [r["suppressed"] for r in json.loads(result.output)] == [False, False, False]
+
+
+def test_unknown_round_is_an_error(app, runner):
+    result = runner.invoke(benchmark, ["--round", "9999"])
+    assert result.exit_code != 0 and "no round 9999" in result.output

@@ -1,0 +1,83 @@
+"""Report pages and PDF downloads: who may see which report, and what the page shows."""
+from __future__ import annotations
+
+import io
+
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from .report_world import ALPHA, STRENGTH_QUOTE, client_as, web_world  # noqa: F401  (fixtures)
+
+
+def page(response) -> BeautifulSoup:
+    """Parse an HTML reply."""
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def org_url(world, name=None, pdf=False) -> str:
+    org_id = world.alpha if name is None else world.orgs[name]
+    return f"/results/rounds/{world.round_id}/organisations/{org_id}" + ("/report.pdf" if pdf else "")
+
+
+def test_service_lead_sees_their_own_report_with_charts_and_tables(web_world, client_as):
+    client = client_as("alpha_lead")
+    response = client.get(org_url(web_world))
+    assert response.status_code == 200
+    soup = page(response)
+    assert soup.h1.get_text(strip=True) == ALPHA
+    figure = soup.select_one("figure.app-chart")
+    svg = figure.find("svg")
+    assert svg["role"] == "img"
+    for label_id in svg["aria-labelledby"].split():
+        assert soup.find(id=label_id) is not None
+    assert figure.find_next_sibling("div", class_="app-table-wrap").find("table")  # the numbers, beside
+    assert not soup.select("[style]")
+    headings = [h.get_text(strip=True) for h in soup.select("main h2")]
+    assert "Strengths" in headings and "How this report was made" in headings
+    assert STRENGTH_QUOTE in soup.get_text()
+    assert soup.find("a", href=org_url(web_world, pdf=True))
+
+
+def test_pdf_download_is_recorded_in_the_audit_log(web_world, client_as, db):
+    response = client_as("alpha_lead").get(org_url(web_world, pdf=True))
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="round-')
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Alpha Café & <Partners>" in text
+    row = db.execute("SELECT user_email, organisation_id FROM audit_log WHERE action = 'report.downloaded'").fetchone()
+    assert row == ("alpha.lead@example.org", web_world.alpha)
+
+
+def test_suppressed_benchmarks_show_c_in_the_html_report(web_world, client_as):
+    soup = page(client_as("perth_lead").get(org_url(web_world, "Perth Advice (fictional)")))
+    table = soup.find("table", id="domain-scores")
+    area_cells = [row.find_all("td")[1].get_text(strip=True) for row in table.tbody.find_all("tr")]
+    assert set(area_cells) == {"c"}
+    notes = table.find_parent("div").find_next_sibling("div").get_text()
+    assert "c hidden: the group has fewer than 3 organisations" in notes
+
+
+def test_nobody_sees_another_organisations_report(web_world, client_as):
+    lead = client_as("alpha_lead")
+    for url in (org_url(web_world, "Perth Advice (fictional)"), org_url(web_world, "Perth Advice (fictional)", True)):
+        response = lead.get(url)
+        assert response.status_code == 403
+        assert "Perth Advice" not in response.get_data(as_text=True)
+    commissioner = client_as("commissioner")
+    assert commissioner.get(org_url(web_world)).status_code == 200
+    assert commissioner.get(org_url(web_world, "Arbroath Outreach (fictional)")).status_code == 403
+    assert client_as("admin").get(org_url(web_world)).status_code == 403
+
+
+def test_group_reports_follow_the_area_rules(web_world, client_as):
+    base = f"/results/rounds/{web_world.round_id}"
+    commissioner = client_as("commissioner")
+    assert commissioner.get(f"{base}/areas/angus").status_code == 403
+    assert commissioner.get(f"{base}/areas/angus/report.pdf").status_code == 403
+    dundee = commissioner.get(f"{base}/areas/dundee-city")
+    assert dundee.status_code == 200
+    assert not any(name in dundee.get_data(as_text=True) for name in web_world.orgs)
+    sector = commissioner.get(f"{base}/sectors/local-authority")
+    assert sector.status_code == 200 and "Fewer than 3 Local authority organisations" in sector.get_data(as_text=True)
+    assert commissioner.get(f"{base}/areas/atlantis").status_code == 404
+    assert client_as("admin").get(f"{base}/sectors/nhs").status_code == 403
