@@ -48,14 +48,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Serve the app with demo data under gunicorn on 127.0.0.1; yield its base URL."""
-    folder = tmp_path_factory.mktemp("live")
-    database = folder / "live.sqlite"
+def live_database(tmp_path_factory):
+    """The demo database the live server uses (tests read the outbox from it, as a mail client would)."""
+    database = tmp_path_factory.mktemp("live") / "live.sqlite"
     db = connect(database)
     assert prepare_database(db, str(PROJECT / "frameworks")) == []
     load_demo(db)
     db.close()
+    return database
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database):
+    """Serve the app with demo data under gunicorn on 127.0.0.1; yield its base URL."""
+    database = live_database
+    folder = database.parent
     port = _free_port()
     env = {**os.environ, "SURVEYAPP_DATABASE": str(database), "SURVEYAPP_SECRET_KEY": "browser-test-key",
            "SURVEYAPP_FRAMEWORKS": str(PROJECT / "frameworks")}

@@ -5,12 +5,15 @@ import re
 
 import pytest
 
+from surveyapp.db import connect
+
 from .conftest import assert_accessible, assert_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 
 LEAD = "service.lead@example.org"
 PASSWORD = "tayside demo passphrase"
+NEW_PASSWORD = "otter lighthouse marmalade"
 
 
 def sign_in(page, base, email=LEAD, password=PASSWORD):
@@ -42,8 +45,35 @@ def answer_page(page, skip: str | None = None):
             area.fill("Seen in our team meeting notes – “good” progress, café staff included.")
 
 
-def test_service_lead_journey_with_the_mouse(page, live_server):
-    sign_in(page, live_server)
+def accept_invitation(page, live_server, live_database, email: str, organisation: str) -> None:
+    """A facilitator invites a new service lead, who follows the emailed link and sets a password."""
+    sign_in(page, live_server, "facilitator@example.org")
+    page.goto(live_server + "/facilitate/invite")
+    assert_accessible(page, "invite form")
+    page.get_by_label("Organisation").select_option(label=organisation)
+    page.get_by_label("Their email address").fill(email)
+    page.get_by_label("Their full name").fill("Nia New-Lead")
+    page.get_by_role("button", name="Send invitation").click()
+    assert "is in the outbox" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    db = connect(live_database)
+    body = db.execute("SELECT body FROM outbox WHERE to_address = ? ORDER BY id DESC", [email]).fetchone()[0]
+    db.close()
+    link = re.search(r"https?://\S+/invitations/\S+", body).group(0)
+    page.goto(live_server + link[link.index("/invitations/"):])
+    assert_accessible(page, "accept invitation")
+    page.get_by_label("Create a password").fill("short")
+    page.get_by_role("button", name="Set password and sign in").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page, "accept invitation with error")
+    page.get_by_label("Create a password").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Set password and sign in").click()
+    assert "signed in" in page.locator(".govuk-notification-banner").inner_text()
+
+
+def test_service_lead_journey_with_the_mouse(page, live_server, live_database):
+    accept_invitation(page, live_server, live_database, "nia.newlead@example.org",
+                      "Harbourside Recovery Café (fictional)")
     assert_accessible(page, "home")
     screenshot(page, "desktop-home")
     open_assessment(page, "Harbourside Recovery Café", "Leadership for an enabling system")
@@ -67,7 +97,7 @@ def test_service_lead_journey_with_the_mouse(page, live_server):
 
     # leave entirely, come back: everything is still there
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, live_server)
+    sign_in(page, live_server, "nia.newlead@example.org", NEW_PASSWORD)
     page.goto(second_url)
     again = {g.locator("input:checked").get_attribute("name"): g.locator("input:checked").get_attribute("value")
              for g in page.locator("fieldset.govuk-fieldset").all()}
