@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .common import PROJECT
@@ -39,9 +40,15 @@ def wait_until_up(port: int, path: str, seconds: float = 60) -> None:
     raise RuntimeError(f"server on port {port} did not come up")
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int
+
+
 @contextmanager
 def gunicorn(app: str, env: dict, log: Path, ready_path: str, workers: int = WORKERS):
-    """Run `gunicorn app` with sync workers on a free port for the duration of the block; yield the port."""
+    """Run `gunicorn app` with sync workers on a free port for the duration of the block; yield its port and pid."""
     port = free_port()
     command = [GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
                "--worker-class", "sync", "--backlog", "2048", "--timeout", "120",
@@ -51,7 +58,7 @@ def gunicorn(app: str, env: dict, log: Path, ready_path: str, workers: int = WOR
                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             wait_until_up(port, ready_path)
-            yield port
+            yield Server(port, process.pid)
         finally:
             process.send_signal(signal.SIGTERM)
             try:

@@ -22,7 +22,7 @@ from surveyapp.framework_store import get_framework
 from surveyapp.users import create_user
 
 from . import synthetic
-from .common import PASSWORD, Row, copy_database
+from .common import PASSWORD, Row, copy_database, machine_cpu_seconds, process_tree_cpu_seconds
 from .load import TOKEN, Client, Journey, PhaseResult, Plan, merge, run_phase
 from .servers import WORKERS, gunicorn
 
@@ -62,6 +62,39 @@ def prepare(built: synthetic.Built, directory: Path, clients: int) -> tuple[Path
     return path, plans, Journey([d.id for d in framework.domains], answers)
 
 
+def close_checkpoint_rows(path: Path, calls: int = 40) -> list[Row]:
+    """Time a write request's database work with and without another connection held open.
+
+    With WAL, closing the last connection to a database checkpoints the whole
+    log into the file and deletes it (more writes and fsyncs). One connection
+    per request makes every close the last one whenever the server is idle.
+    """
+    import sqlite3
+
+    def write_request(n: int) -> None:
+        db = connect(path)
+        with write_transaction(db):
+            db.execute("UPDATE responses SET version = version + 1, updated_at = datetime('now') WHERE id = ?",
+                       [n % 1000 + 1])
+        db.close()
+
+    times = {"alone": [], "held": []}
+    for block in range(calls // 10):
+        for side in ("alone", "held"):
+            keeper = sqlite3.connect(path) if side == "held" else None
+            for n in range(10):
+                start = time.perf_counter()
+                write_request(block * 10 + n)
+                times[side].append(time.perf_counter() - start)
+            if keeper is not None:
+                keeper.close()
+    alone, held = (sorted(times[k])[calls // 2] * 1000 for k in ("alone", "held"))
+    return [Row("1 submissions", "one write request's database work: connect, commit, close (median)", alone, held,
+                "ms", higher_is_better=False,
+                note="the bare column holds one more idle connection open, so closing is never the last close "
+                     "and does not checkpoint and delete the WAL; a proposal for surveyapp.db, not done")]
+
+
 def sign_in(client: Client, email: str) -> None:
     """Sign in through the real form, then pick up the session's CSRF token."""
     _, _, page = client.request("sign-in", "GET", "/sign-in", record=False)
@@ -86,8 +119,11 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
     bare_env = {"BENCH_BARE_DATABASE": str(bare_db)}
     bare_journey = Journey(journey.domains, journey.answers, bare=True)
     results: dict[tuple[str, int], PhaseResult] = {}
-    with gunicorn("wsgi:app", app_env, directory / "gunicorn-app.log", "/sign-in") as app_port, \
-            gunicorn("bench.bare_app:app", bare_env, directory / "gunicorn-bare.log", "/ping") as bare_port:
+    others: dict[int, float] = {}
+    with gunicorn("wsgi:app", app_env, directory / "gunicorn-app.log", "/sign-in") as app_server, \
+            gunicorn("bench.bare_app:app", bare_env, directory / "gunicorn-bare.log", "/ping") as bare_server:
+        app_port, bare_port = app_server.port, bare_server.port
+        meter = OtherLoad(app_server.pid, bare_server.pid)
         app_clients = [Client("127.0.0.1", app_port) for _ in range(most)]
         for client, plan in zip(app_clients, plans):
             sign_in(client, plan.email)
@@ -101,10 +137,12 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
         for c in concurrency:
             # alternate short slices, so a burst of other work on the machine hits both sides
             slices = {"app": [], "bare": []}
+            meter.start()
             for _ in range(SLICES):
                 slices["app"].append(run_phase(app_clients[:c], app_plans[:c], journey, seconds / SLICES))
                 slices["bare"].append(
                     run_phase(bare_clients[:c], bare_plans[:c], bare_journey, seconds / SLICES))
+            others[c] = meter.stop()
             results["app", c], results["bare", c] = merge(slices["app"]), merge(slices["bare"])
             _report_progress(c, results)
         # writes only: how many page saves (one IMMEDIATE transaction each) one SQLite file takes
@@ -117,7 +155,8 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
         saves = {side: merge(v) for side, v in slices.items()}
         for client in app_clients + bare_clients:
             client.close()
-    return _rows(results, ceiling, concurrency) + _save_rows(saves)
+    return (_rows(results, ceiling, concurrency, others) + _save_rows(saves)
+            + close_checkpoint_rows(directory / "submit-bare.sqlite"))
 
 
 def _report_progress(c: int, results: dict) -> None:
@@ -128,7 +167,26 @@ def _report_progress(c: int, results: dict) -> None:
           file=sys.stderr, flush=True)
 
 
-def _rows(results: dict, ceiling: PhaseResult, concurrency) -> list[Row]:
+class OtherLoad:
+    """Measure the cores that everything else on the machine used while the phases ran."""
+
+    def __init__(self, *server_pids: int):
+        self.server_pids = server_pids
+
+    def _ours_and_all(self) -> tuple[float, float]:
+        ours = sum(process_tree_cpu_seconds(pid) for pid in self.server_pids) + time.process_time()
+        return ours, machine_cpu_seconds()
+
+    def start(self) -> None:
+        self.begin, self.clock = self._ours_and_all(), time.perf_counter()
+
+    def stop(self) -> float:
+        """Return the average number of cores used by other processes since start()."""
+        (ours0, all0), (ours1, all1) = self.begin, self._ours_and_all()
+        return max(0.0, (all1 - all0) - (ours1 - ours0)) / (time.perf_counter() - self.clock)
+
+
+def _rows(results: dict, ceiling: PhaseResult, concurrency, others: dict) -> list[Row]:
     rows = []
     for c in concurrency:
         app, bare = results["app", c], results["bare", c]
@@ -137,10 +195,11 @@ def _rows(results: dict, ceiling: PhaseResult, concurrency) -> list[Row]:
         problems += [f"{side}: {r.exhausted} clients ran out of rounds"
                      for side, r in (("app", app), ("bare", bare)) if r.exhausted]
         extra = {side: _summary(r) for side, r in (("app", app), ("bare", bare))}
+        problems.append(f"other processes on the machine used {others[c]:.2f} of its cores meanwhile")
         rows.append(Row("1 submissions", f"c={c}: requests/s ({WORKERS} sync workers)", app.rate, bare.rate,
                         "req/s", target=f">= {TARGET_RATIO} x bare",
-                        passed=app.rate >= TARGET_RATIO * bare.rate and not problems,
-                        note="; ".join(problems), extra=extra))
+                        passed=app.rate >= TARGET_RATIO * bare.rate and len(problems) == 1,
+                        note="; ".join(problems), extra=extra | {"other_cores": others[c]}))
         rows.append(Row("1 submissions", f"c={c}: p50 latency", app.percentile(50), bare.percentile(50),
                         "ms", higher_is_better=False))
         p99 = Row("1 submissions", f"c={c}: p99 latency", app.percentile(99), bare.percentile(99), "ms",

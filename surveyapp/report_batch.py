@@ -21,6 +21,7 @@ from typing import Callable
 from .aggregation import RoundBenchmark
 from .group_detail import group_is_suppressed
 from .render_pdf import render_pdf
+from .report_context import warm_caches
 from .report_model import RoundData, build_report
 
 _WORKER: dict = {}
@@ -144,6 +145,8 @@ def write_all(bundle: Bundle, tasks: list[Task], jobs: int, done: Callable[[str]
             done(paths[-1])
         return paths
     method = start_method()
+    if method == "fork":
+        warm_caches(bundle.data.bench, bundle.data.previous)
     start, payload = (_start_worker, bundle) if method == "fork" else (_start_spawned_worker, _pack(bundle))
     paths: dict[int, str] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),

@@ -34,6 +34,7 @@ class ReportInputs:
     organisation_id: int | None = None
     group: str | None = None
     comments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    plan: tuple | None = None  # plan_records.plan_for_report records; None: this reader may not see them
 
 
 # Many reports read the same benchmark (a dashboard, `report --all`): index its records once.
@@ -78,6 +79,16 @@ def attach_changes(summary: OrganisationSummary, previous: RoundBenchmark, curre
         for row in rows:
             row["previous"], row["change"] = changes.get((organisation_id, row[item] if item else None),
                                                          (None, None))
+
+
+def warm_caches(bench: RoundBenchmark, previous: RoundBenchmark | None) -> None:
+    """Fill the per-benchmark caches now, so forked workers inherit them instead of each filling them."""
+    for by in GROUPINGS:
+        for level in ITEM_COLUMN:
+            records_index(bench, by, level)
+    if previous is not None:
+        for level in ITEM_COLUMN:
+            organisation_changes(previous, bench, level)
 
 
 class ReportContext:

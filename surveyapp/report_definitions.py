@@ -19,11 +19,11 @@ SECTION_KEYS = {"type": True, "heading": True, "text": False, "empty": False, "i
 # Which section types each kind of report may use, in a sensible default order.
 SECTION_TYPES = {
     "organisation": ("cover", "summary", "radar", "domain_table", "strengths", "development",
-                     "indicator_detail", "agreement", "change", "method"),
+                     "indicator_detail", "agreement", "change", "improvement_plan", "method"),
     "area": ("cover", "summary", "radar", "domain_table", "distribution", "strengths", "development",
-             "indicator_detail", "agreement", "change", "method"),
+             "indicator_detail", "agreement", "change", "improvement_plan", "method"),
 }
-SECTION_TYPES["sector"] = SECTION_TYPES["area"]
+SECTION_TYPES["sector"] = tuple(t for t in SECTION_TYPES["area"] if t != "improvement_plan")
 COMMON_PLACEHOLDERS = (
     "framework", "version", "round", "date", "min_group", "scale", "scale_low", "scale_high",
     "strength_min", "strength_max", "development_max", "development_gap", "development_count",

@@ -13,6 +13,7 @@ from .report_blocks import (
     fmt_score, is_missing, make_table, score_cell, suppressible, text_cell,
 )
 from .report_context import GroupContext
+from .report_plan import improvement_plan
 from .report_sections import (
     change_words, compare, cover_section, domain_chart, empty_section, method_section, section,
 )
@@ -244,5 +245,6 @@ def method(ctx: GroupContext, spec):
 GROUP_SECTIONS = MappingProxyType({
     "cover": cover, "summary": summary, "radar": radar, "domain_table": domain_table,
     "distribution": distribution, "strengths": strengths, "development": development,
-    "indicator_detail": indicator_detail, "agreement": agreement, "change": change, "method": method,
+    "indicator_detail": indicator_detail, "agreement": agreement, "change": change,
+    "improvement_plan": improvement_plan, "method": method,
 })

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from .aggregation import benchmark_round
 from .evidence import evidence_comments
 from .framework_store import framework_for_round
+from .plan_records import plan_for_report
 from .report_blocks import Report
 from .report_context import GroupContext, OrganisationContext, ReportInputs
 from .report_definitions import ReportDefinition
@@ -71,7 +72,8 @@ class RoundData:
         return bool((self.bench.organisations["organisation_id"] == organisation_id).any())
 
     def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
-               group: str | None = None, comments=None, date: dt.date | None = None) -> ReportInputs:
+               group: str | None = None, comments=None, date: dt.date | None = None,
+               plan=None) -> ReportInputs:
         """Return the inputs of one report in this round."""
         return ReportInputs(
             definition=definition, framework=self.framework,
@@ -80,7 +82,7 @@ class RoundData:
             previous_round={"id": self.previous_round["id"], "title": self.previous_round["title"]}
             if self.previous_round else None,
             date=format_date(date or dt.date.today()), organisation_id=organisation_id, group=group,
-            comments=comments or {},
+            comments=comments or {}, plan=None if plan is None else tuple(plan),
         )
 
 
@@ -88,13 +90,15 @@ def organisation_report(db, data: RoundData, definition: ReportDefinition, organ
                         date: dt.date | None = None) -> Report:
     """Build one organisation's report, with its own respondents' evidence."""
     comments = evidence_comments(db, data.round["id"], organisation_id)
-    return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date))
+    plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.bench.min_group)
+    return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date,
+                                    plan=plan))
 
 
 def group_report(data: RoundData, definition: ReportDefinition, group: str,
-                 date: dt.date | None = None) -> Report:
+                 date: dt.date | None = None, plan=None) -> Report:
     """Build an area's or a sector's report."""
-    return build_report(data.inputs(definition, group=group, date=date))
+    return build_report(data.inputs(definition, group=group, date=date, plan=plan))
 
 
 def format_date(day: dt.date) -> str:

@@ -8,6 +8,7 @@ from .report_blocks import (
     make_table, score_cell, suppressible, text_cell,
 )
 from .report_context import OrganisationContext
+from .report_plan import improvement_plan
 from .report_sections import (
     change_words, compare, cover_section, domain_chart, empty_section, method_section, section,
 )
@@ -248,5 +249,5 @@ def method(ctx: OrganisationContext, spec):
 ORGANISATION_SECTIONS = MappingProxyType({
     "cover": cover, "summary": summary, "radar": radar, "domain_table": domain_table,
     "strengths": strengths, "development": development, "indicator_detail": indicator_detail,
-    "agreement": agreement, "change": change, "method": method,
+    "agreement": agreement, "change": change, "improvement_plan": improvement_plan, "method": method,
 })

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, plain_value, group_table
+from .aggregation import GROUPINGS, RoundBenchmark, group_table, plain_value
 from .framework_model import Framework
+from .ranking import TIE_DECIMALS
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")
 # Keys that identify the same group in two rounds; an organisation may move area or sector.

@@ -260,3 +260,14 @@ def test_empty_round_gives_empty_tables(db, fw):
     bench = benchmark_round(db, round_id, fw)
     assert bench.org_overall.empty and group_table(bench, "area", "indicator").empty
     assert benchmark_records(bench, "tayside", "overall") == []
+
+
+def test_tayside_wide_is_an_area_of_its_own(db, fw):
+    round_id = add_round(db, fw)
+    add_orgs_with_scores(db, round_id, "Angus", [{"l1": 2}, {"l1": 4}])
+    add_orgs_with_scores(db, round_id, "Tayside-wide", [{"l1": 6}])
+    bench = benchmark_round(db, round_id, fw, min_group=1)
+    areas = group_table(bench, "area", "overall").set_index("area")["mean"].astype(float).to_dict()
+    # Angus (2 + 4) / 2 = 3; Tayside-wide 6 on its own; Tayside (2 + 4 + 6) / 3 = 4
+    assert areas == {"Angus": 3, "Tayside-wide": 6}
+    assert group_table(bench, "tayside", "overall")["mean"].tolist() == [4]

@@ -16,7 +16,8 @@ from ..charts import drawing_for
 from ..dashboard import Filters, build_dashboard, indicator_distribution
 from ..db import get_db
 from ..organisations import AREAS, SECTORS, get_organisation
-from ..permissions import can_run_rounds, can_view_group, can_view_results, covers_area
+from ..permissions import can_run_rounds, can_view_area_plan, can_view_group, can_view_results, covers_area
+from ..plan_records import plan_for_report
 from ..render_pdf import render_pdf
 from ..render_svg import svg_markup
 from ..render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
@@ -105,12 +106,19 @@ def _group(kind: str, name_slug: str) -> str:
     return name
 
 
+def _area_plan(round_id: int, area: str):
+    """Return an area's improvement plan records, or None for a reader who may not see them."""
+    if not can_view_area_plan(g.user, area):
+        return None
+    return plan_for_report(get_db(), round_id, area=area, min_group=current_app.config["MIN_GROUP"])
+
+
 @bp.route("/rounds/<int:round_id>/areas/<name_slug>")
 @login_required
 def area(round_id, name_slug):
     """Show an area's benchmark report."""
     name = _group("area", name_slug)
-    report = group_report(_round_data(round_id), _definition("area"), name)
+    report = group_report(_round_data(round_id), _definition("area"), name, plan=_area_plan(round_id, name))
     return _report_page(report, url_for(".area_pdf", round_id=round_id, name_slug=name_slug))
 
 
@@ -119,7 +127,8 @@ def area(round_id, name_slug):
 def area_pdf(round_id, name_slug):
     """Download an area's benchmark report as a PDF."""
     name = _group("area", name_slug)
-    return _pdf_response(group_report(_round_data(round_id), _definition("area"), name))
+    return _pdf_response(group_report(_round_data(round_id), _definition("area"), name,
+                                      plan=_area_plan(round_id, name)))
 
 
 @bp.route("/rounds/<int:round_id>/sectors/<name_slug>")

@@ -1,8 +1,7 @@
 """Results pages in a real browser: dashboard, drill-down, report page and PDF download, with axe-core.
 
-axe-core is injected as a script, which the app's Content-Security-Policy rightly refuses, so axe
-runs in a context that bypasses CSP; every page is also loaded with CSP enforced, and must not
-make the browser complain (no inline style or script, SVG charts included).
+Every page is loaded with the Content-Security-Policy enforced and must not make the browser
+complain: no inline style or script, the SVG charts included.
 """
 from __future__ import annotations
 
@@ -26,29 +25,15 @@ def sign_in(page, base, email=FACILITATOR):
     page.get_by_role("button", name="Sign in").click()
 
 
-@pytest.fixture
-def axe_page(browser):
-    """A desktop-size page where axe-core may be injected (CSP bypassed)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
-def csp_complaints(browser, base, paths) -> list[str]:
-    """Load pages with CSP enforced and return what the browser reports about it."""
-    context = browser.new_context()
-    page = context.new_page()
+def watch_csp(page) -> list[str]:
+    """Collect what the browser reports about the Content-Security-Policy while the test runs."""
     complaints = []
     page.on("console", lambda m: complaints.append(m.text) if "Content Security Policy" in m.text else None)
-    sign_in(page, base)
-    for path in paths:
-        page.goto(base + path)
-    context.close()
     return complaints
 
 
-def test_facilitator_dashboard_filters_and_drill_down(axe_page, live_server):
-    page = axe_page
+def test_facilitator_dashboard_filters_and_drill_down(page, live_server):
+    complaints = watch_csp(page)
     sign_in(page, live_server)
     page.get_by_role("link", name="Results", exact=True).click()
     page.get_by_label("Round", exact=True).select_option("5")  # 2026/27 strategic planning, which has a previous round
@@ -62,10 +47,11 @@ def test_facilitator_dashboard_filters_and_drill_down(axe_page, live_server):
     page.get_by_role("link", name=re.compile(r"Answers to indicator sp-1-1")).click()
     assert page.locator("figure.app-chart svg[role=img]").is_visible()
     assert_accessible(page, "indicator drill-down")
+    assert complaints == []
 
 
-def test_organisation_report_page_and_pdf(axe_page, live_server):
-    page = axe_page
+def test_organisation_report_page_and_pdf(page, live_server):
+    complaints = watch_csp(page)
     sign_in(page, live_server)
     page.goto(live_server + "/results/?round=5")
     page.get_by_role("link", name=re.compile(r"Dockside Community Justice Service")).click()
@@ -77,19 +63,14 @@ def test_organisation_report_page_and_pdf(axe_page, live_server):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download this report as a PDF").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    assert complaints == []
 
 
-def test_report_reflows_at_320_pixels(browser, live_server):
-    context = browser.new_context(viewport={"width": 320, "height": 640}, bypass_csp=True)
-    page = context.new_page()
-    sign_in(page, live_server)
-    page.goto(live_server + "/results/rounds/5/areas/angus")
-    assert_no_horizontal_scroll(page, "area report at 320px")
-    assert_accessible(page, "area report at 320px")
-    screenshot(page, "phone-area-report")
-    context.close()
-
-
-def test_results_pages_keep_the_content_security_policy(browser, live_server):
-    paths = ["/results/?round=5", "/results/indicators/sp-1-1?round=5", "/results/rounds/5/areas/angus"]
-    assert csp_complaints(browser, live_server, paths) == []
+def test_report_reflows_at_320_pixels(phone_page, live_server):
+    complaints = watch_csp(phone_page)
+    sign_in(phone_page, live_server)
+    phone_page.goto(live_server + "/results/rounds/5/areas/angus")
+    assert_no_horizontal_scroll(phone_page, "area report at 320px")
+    assert_accessible(phone_page, "area report at 320px")
+    screenshot(phone_page, "phone-area-report")
+    assert complaints == []
