@@ -65,14 +65,20 @@ def compare_rates(app_fn, bare_fn, seconds: float = 4.0, batches: int = 6) -> di
             for name, v in result.items()}
 
 
-def best_time(fn, repeat: int = 3) -> tuple[float, object]:
-    """Run fn `repeat` times; return (fastest seconds, last result)."""
-    best, result = float("inf"), None
+def alternate(fns: dict, repeat: int = 3) -> dict:
+    """Run each callable `repeat` times, taking turns; return each one's fastest wall and CPU seconds.
+
+    CPU time (this process only) is what the work costs; wall time also holds
+    whatever else the shared machine was doing, so the tables use CPU time.
+    """
+    best = {name: {"wall": float("inf"), "cpu": float("inf")} for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        for name, fn in fns.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            best[name]["wall"] = min(best[name]["wall"], time.perf_counter() - wall)
+            best[name]["cpu"] = min(best[name]["cpu"], time.process_time() - cpu)
+    return best
 
 
 def machine_cpu_seconds() -> float:

@@ -94,12 +94,15 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 6.0) -> list[R
         assert response.status_code == 200
 
     timing = compare_rates(app_get, bare_get, seconds)
-    app_rate, bare_rate = timing["app"]["rate"], timing["bare"]["rate"]
+    # pages a second one core would serve: from CPU time, which other work on the machine hardly moves
+    app_rate, bare_rate = 1 / timing["app"]["cpu"], 1 / timing["bare"]["cpu"]
     fields = len(domain.indicators) + sum(i.evidence != "none" for i in domain.indicators)
     return [
-        Row("2 page render", f"GET {len(domain.indicators)}-indicator page ({fields} fields, "
+        Row("2 page render", f"GET {len(domain.indicators)}-indicator page, in process ({fields} fields, "
             f"{len(app_html) // 1024} KB)", app_rate, bare_rate, "pages/s",
-            target=f">= {TARGET} x bare", passed=app_rate / bare_rate >= TARGET, note=note,
+            target=f">= {TARGET} x bare", passed=app_rate / bare_rate >= TARGET,
+            note=(note + "; " if note else "") + "pages a second per core, from CPU time; wall-clock rates "
+                 f"(best batch) app {timing['app']['rate']:.1f}, bare {timing['bare']['rate']:.1f} pages/s",
             extra={"timing": timing, "same_html": same}),
         Row("2 page render", "CPU time per page", timing["app"]["cpu"] * 1000, timing["bare"]["cpu"] * 1000,
             "ms", higher_is_better=False),

@@ -62,6 +62,44 @@ def prepare(built: synthetic.Built, directory: Path, clients: int) -> tuple[Path
     return path, plans, Journey([d.id for d in framework.domains], answers)
 
 
+def writer_ceiling_rows(path: Path, built: synthetic.Built, seconds: float = 3.0) -> list[Row]:
+    """Measure how many page-save transactions one SQLite writer commits a second, with nothing else around.
+
+    One connection (surveyapp.db.connect: WAL, synchronous=FULL), one loop: the
+    same statements and rows as a page save, one IMMEDIATE transaction each.
+    This is the ceiling of the database file itself, whatever the web layer costs.
+    """
+    db = connect(path)
+    framework = get_framework(db, built.framework_key)
+    domain = framework.domains[0]
+    ids = [i.id for i in domain.indicators]
+    with write_transaction(db):
+        response_id = db.execute(
+            "INSERT INTO responses (round_id, organisation_id, respondent) VALUES (?, 1, 'writer@example.org')",
+            [built.round_id]).lastrowid
+    rows = [(response_id, i, domain.id, float(2 + n % 5), None, "Minutes of the March review.")
+            for n, i in enumerate(ids)]
+    commits, start, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        with write_transaction(db):
+            db.execute(f"DELETE FROM answers WHERE response_id = ? AND indicator_id IN ({','.join('?' * len(ids))})",
+                       [response_id, *ids])
+            db.conn.executemany("INSERT INTO answers (response_id, indicator_id, domain_id, value, option, comment) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.execute("INSERT INTO domain_status (response_id, domain_id, status) VALUES (?, ?, 'completed') "
+                       "ON CONFLICT (response_id, domain_id) DO UPDATE SET status = excluded.status",
+                       [response_id, domain.id])
+            db.execute("UPDATE responses SET version = version + 1, updated_at = datetime('now') WHERE id = ?",
+                       [response_id])
+        commits += 1
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    db.close()
+    return [Row("1 submissions", "one SQLite writer alone: page-save transactions a second (one connection)",
+                commits / elapsed, None, "saves/s",
+                note=f"{1000 * elapsed / commits:.2f} ms a transaction, {1000 * cpu / commits:.2f} ms of it CPU; "
+                     "the rest is waiting for fsync")]
+
+
 def close_checkpoint_rows(path: Path, calls: int = 40) -> list[Row]:
     """Time a write request's database work with and without another connection held open.
 
@@ -156,6 +194,7 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
         for client in app_clients + bare_clients:
             client.close()
     return (_rows(results, ceiling, concurrency, others) + _save_rows(saves)
+            + writer_ceiling_rows(directory / "submit-bare.sqlite", built)
             + close_checkpoint_rows(directory / "submit-bare.sqlite"))
 
 

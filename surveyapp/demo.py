@@ -92,21 +92,25 @@ def load_demo(db) -> list[str]:
                  f"(password for every demo account: '{DEMO_PASSWORD}')"]
         for fw_row in list_frameworks(db):
             framework = get_framework(db, fw_row["key"])
-            quality = {o: rng.uniform(0.25, 0.85) for o in org_ids}
+            # areas and indicators differ for real, so reports have shared strengths and gaps to show
+            area_shift = {a: rng.uniform(-0.1, 0.1) for a in sorted({a for _, a, _ in ORGANISATIONS})}
+            tilt = {ind.id: rng.gauss(0, 0.15) for ind in framework.indicators}
+            quality = {o: rng.uniform(0.25, 0.85) + area_shift[ORGANISATIONS[n][1]]
+                       for n, o in enumerate(org_ids)}
             if framework.id == "strategic-planning":
                 previous = create_round(db, framework.key, "2025/26 strategic planning self-assessment",
                                         "2025-09-01", "2025-11-30", status="closed")
-                _fill_round(db, rng, framework, previous, org_ids, quality, set(), share_submitted=1.0)
+                _fill_round(db, rng, framework, previous, org_ids, quality, tilt, set(), share_submitted=1.0)
                 lines.append(f"round {previous}: {framework.title} 2025/26 (closed)")
                 quality = {o: min(0.95, q + rng.uniform(-0.05, 0.15)) for o, q in quality.items()}
             current = create_round(db, framework.key, f"2026/27 {framework.title}", "2026-09-01", "2027-03-31")
-            _fill_round(db, rng, framework, current, org_ids, quality, demo_leads, share_submitted=0.8)
+            _fill_round(db, rng, framework, current, org_ids, quality, tilt, demo_leads, share_submitted=0.8)
             lines.append(f"round {current}: {framework.title} 2026/27 (open)")
         lines += load_demo_plans(db)
     return lines
 
 
-def _fill_round(db, rng, framework, round_id, org_ids, quality, skip, share_submitted):
+def _fill_round(db, rng, framework, round_id, org_ids, quality, tilt, skip, share_submitted):
     """Invite every organisation and give most of them synthetic responses."""
     db.conn.executemany("INSERT INTO round_organisations (round_id, organisation_id) VALUES (?, ?)",
                         [(round_id, o) for o in org_ids])
@@ -118,10 +122,10 @@ def _fill_round(db, rng, framework, round_id, org_ids, quality, skip, share_subm
             continue  # not started
         status = "submitted" if roll <= share_submitted else "draft"
         for n in range(rng.choice((1, 1, 2, 3))):
-            _respond(db, rng, framework, round_id, org_id, f"respondent-{n + 1}", quality[org_id], status)
+            _respond(db, rng, framework, round_id, org_id, f"respondent-{n + 1}", quality[org_id], tilt, status)
 
 
-def _respond(db, rng, framework, round_id, org_id, respondent, quality, status):
+def _respond(db, rng, framework, round_id, org_id, respondent, quality, tilt, status):
     """Store one synthetic response whose answers centre on `quality` (0-1)."""
     response_id = db.execute(
         "INSERT INTO responses (round_id, organisation_id, respondent, status, reference, submitted_at) "
@@ -132,7 +136,7 @@ def _respond(db, rng, framework, round_id, org_id, respondent, quality, status):
     for domain in framework.domains:
         lean = rng.uniform(-0.2, 0.2)
         for ind in domain.indicators:
-            rows.append((response_id, ind.id, domain.id, *_answer(rng, ind, quality + lean)))
+            rows.append((response_id, ind.id, domain.id, *_answer(rng, ind, quality + lean + tilt[ind.id])))
     db.conn.executemany(
         "INSERT INTO answers (response_id, indicator_id, domain_id, value, option, text, comment) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)

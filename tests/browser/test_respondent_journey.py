@@ -1,9 +1,12 @@
 """Journey 1 in a real browser: a service lead completes a self-assessment, by mouse and by keyboard."""
 from __future__ import annotations
 
+import io
 import re
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from surveyapp.db import connect
 
@@ -26,7 +29,8 @@ def sign_in(page, base, email=LEAD, password=PASSWORD):
 
 def open_assessment(page, organisation: str, framework_title: str):
     """Follow the home page link to one organisation's assessment in a round."""
-    row = page.locator("tbody tr").filter(has_text=organisation).filter(has_text=framework_title)
+    row = page.locator("tbody tr").filter(has_text=organisation).filter(has_text=framework_title).filter(
+        has_text="2026/27")
     row.get_by_role("link").click()
 
 
@@ -131,6 +135,12 @@ def test_service_lead_journey_with_the_mouse(page, live_server, live_database):
     assert page.locator("#domain-scores-caption").is_visible()
     assert_accessible(page, "confirmation and summary")
     screenshot(page, "desktop-confirmation")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="download it as a PDF").click()
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Harbourside Recovery Café (fictional)" in " ".join(text.split())
 
 
 def focus_is_visible(page) -> bool:
