@@ -38,17 +38,19 @@ def create_bare_app(database: str) -> Flask:
     frameworks = {}
 
     def db():
+        """Return this request's connection, opening it on first use."""
         if "db" not in g:
             g.db = connect(app.config["DATABASE"])
         return g.db
 
     def framework(key: str):
-        # loaded once per process, as the app's lru_cache does
+        """Return a framework model, loaded once per process (as the app caches it)."""
         if key not in frameworks:
             frameworks[key] = get_framework(db(), key)
         return frameworks[key]
 
     def response_for(round_id: int, org_id: int):
+        """Return (id, status, version) of the respondent's response, or 404."""
         row = db().execute(
             "SELECT id, status, version FROM responses WHERE round_id = ? AND organisation_id = ? "
             "AND respondent = ?", [round_id, org_id, request.args["r"]]).fetchone()
@@ -58,10 +60,12 @@ def create_bare_app(database: str) -> Flask:
 
     @app.get("/ping")
     def ping():
+        """Answer at once: the load generator's ceiling."""
         return "ok"
 
     @app.post("/bare/rounds/<int:round_id>/organisations/<int:org_id>/start")
     def start(round_id, org_id):
+        """Create the respondent's draft and send them to the first section."""
         database = db()
         key = database.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()[0]
         with write_transaction(database):
@@ -74,6 +78,7 @@ def create_bare_app(database: str) -> Flask:
 
     @app.get("/bare/rounds/<int:round_id>/organisations/<int:org_id>/domains/<domain_id>")
     def domain_page(round_id, org_id, domain_id):
+        """Render a section's page from the same reads as the app, through the flat template."""
         database = db()
         round_row = dict(zip(("id", "title", "framework_key"), database.execute(
             "SELECT id, title, framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()))
@@ -97,6 +102,7 @@ def create_bare_app(database: str) -> Flask:
 
     @app.post("/bare/rounds/<int:round_id>/organisations/<int:org_id>/domains/<domain_id>")
     def save(round_id, org_id, domain_id):
+        """Check the choices and write the section's answers in one IMMEDIATE transaction."""
         database = db()
         key = database.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()[0]
         fw = framework(key)
@@ -139,6 +145,7 @@ def create_bare_app(database: str) -> Flask:
 
     @app.post("/bare/rounds/<int:round_id>/organisations/<int:org_id>/check")
     def submit(round_id, org_id):
+        """Mark the response submitted with a reference."""
         database = db()
         response_id, _, _ = response_for(round_id, org_id)
         with write_transaction(database):
@@ -161,6 +168,7 @@ def _choices(key: str, ind) -> dict:
 
 
 def _close(exc=None) -> None:
+    """Close the request's connection, if one was opened."""
     db = g.pop("db", None)
     if db is not None:
         db.close()

@@ -62,18 +62,21 @@ def precompute(report) -> dict:
 
 
 def _table(block) -> dict:
+    """Turn a table block into plain lists."""
     return {"caption": block.caption, "columns": list(block.columns), "numeric": list(block.numeric),
             "rows": [[(c.text, c.suppressed) for c in row] for row in block.rows],
             "notes": list(block.notes), "widths": list(block.widths) or [1] * len(block.columns)}
 
 
 def _fonts() -> None:
+    """Register DejaVu Sans under the baseline's own names, once."""
     if "BareSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("BareSans", str(FONTS / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("BareSans-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
 
 
 def _styles() -> dict:
+    """Return the paragraph styles, sized as the app's."""
     body = ParagraphStyle("body", fontName="BareSans", fontSize=9.5, leading=13.5, spaceAfter=6)
     return {
         "body": body,
@@ -95,7 +98,9 @@ def _styles() -> dict:
 
 
 class _PagesCanvas(canvas.Canvas):
+    """A canvas that writes the page count into every footer at the end."""
     def save(self):
+        """Define the page-count form, then write the file."""
         self.beginForm("total")
         self.setFont("BareSans", 7.5)
         self.drawString(0, 0, str(self.getPageNumber() - 1))
@@ -134,6 +139,7 @@ def render(content: dict) -> bytes:
 
 
 def _block(kind: str, value, st: dict) -> list:
+    """Return the flowables for one precomputed block."""
     if kind == "p":
         return [Paragraph(escape(value), st["body"])]
     if kind == "subheading":
@@ -168,6 +174,7 @@ def _block(kind: str, value, st: dict) -> list:
 
 
 def _table_flowables(t: dict, st: dict) -> list:
+    """Return a caption, a table with a repeating header and its notes."""
     rows = [[Paragraph(escape(c), st["head"]) for c in t["columns"]]]
     shading = []
     for r, row in enumerate(t["rows"], start=1):
@@ -188,6 +195,7 @@ def _table_flowables(t: dict, st: dict) -> list:
 
 
 def _radar(chart: dict) -> Drawing:
+    """Draw a radar chart from plain numbers."""
     size, n = 340, len(chart["categories"])
     d = Drawing(WIDTH, size)
     cx, cy, radius = WIDTH / 2, size / 2, size / 2 - 30
@@ -214,6 +222,7 @@ def _radar(chart: dict) -> Drawing:
 
 
 def _bars(chart: dict) -> Drawing:
+    """Draw a bar chart from plain numbers."""
     height = 220
     d = Drawing(WIDTH, height)
     slot = (WIDTH - 40) / max(1, len(chart["categories"]))

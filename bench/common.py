@@ -31,7 +31,7 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        """Return app/bare for rates, bare-relative cost for times (app time / bare time)."""
+        """Return app / bare: for rates above 1 is better, for times and memory below 1 is."""
         if not self.bare:
             return None
         return self.app / self.bare
@@ -150,6 +150,7 @@ def format_table(rows: list[Row]) -> str:
 
 
 def _num(value) -> str:
+    """Format a number for the table with sensible precision."""
     if value is None:
         return ""
     if isinstance(value, str):

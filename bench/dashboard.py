@@ -170,6 +170,7 @@ def _submit_one_more(path: Path, built: synthetic.Built, reference: str) -> None
 
 
 def _missing(why: str) -> Row:
+    """Return a row saying why the dashboard could not be measured."""
     return Row("5 dashboard", "dashboard", float("nan"), None, "ms", passed=False,
                note=f"could not run against the dashboard code as it is now: {why}"[:400])
 

@@ -29,6 +29,7 @@ class TimeUp(Exception):
 
 @dataclass
 class Sample:
+    """One request: what it was, when it started, how long it took, its status."""
     kind: str
     start: float
     seconds: float
@@ -39,6 +40,7 @@ class Client:
     """One browser: a keep-alive connection, a cookie jar and a CSRF token."""
 
     def __init__(self, host: str, port: int):
+        """Open a connection to a server on this machine."""
         if host not in LOOPBACK:
             raise ValueError("the load generator only talks to this machine")
         self.host, self.port = host, port
@@ -82,6 +84,7 @@ class Client:
         return response.status, dict(response.getheaders()), data
 
     def close(self) -> None:
+        """Close the connection."""
         self.conn.close()
 
 
@@ -95,6 +98,7 @@ class Plan:
     next_round: int = 0
 
     def take_round(self) -> int:
+        """Return the next unused round, or raise Exhausted."""
         if self.next_round >= len(self.rounds):
             raise Exhausted()
         self.next_round += 1
@@ -110,10 +114,12 @@ class Journey:
     bare: bool = False
 
     def base(self, round_id: int, plan: Plan) -> str:
+        """Return the path of a response's pages, app or bare."""
         prefix = "/bare" if self.bare else ""
         return f"{prefix}/rounds/{round_id}/organisations/{plan.org_id}"
 
     def suffix(self, plan: Plan) -> str:
+        """Return the query string that names the respondent to the bare app."""
         return f"?r={plan.email}" if self.bare else ""
 
 
@@ -164,10 +170,12 @@ def run_saves(client: Client, journey: Journey, plan: Plan, deadline: float) -> 
 
 
 class UnexpectedStatus(Exception):
+    """The server answered with a status the journey did not expect."""
     pass
 
 
 def _expect(status: int, wanted: int, what: str) -> None:
+    """Raise UnexpectedStatus unless the status is the wanted one."""
     if status != wanted:
         raise UnexpectedStatus(f"{what}: HTTP {status}, expected {wanted}")
 
@@ -186,10 +194,12 @@ class PhaseResult:
 
     @property
     def requests(self) -> int:
+        """Return how many requests completed."""
         return len(self.samples)
 
     @property
     def rate(self) -> float:
+        """Return completed requests a second."""
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float, kind: str | None = None) -> float:

@@ -148,6 +148,7 @@ def run(built: synthetic.Built, directory: Path, subset: int = SUBSET) -> list[R
 
 
 def _missing(what: str, exc) -> Row:
+    """Return a row saying why the reports could not be measured."""
     return Row("4 pdf", what, float("nan"), None, "s", passed=False,
                note=f"could not run against the reports code as it is now: {exc!r}"[:400])
 

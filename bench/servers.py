@@ -42,6 +42,7 @@ def wait_until_up(port: int, path: str, seconds: float = 60) -> None:
 
 @dataclass(frozen=True)
 class Server:
+    """A running gunicorn: its port and the master's process id."""
     port: int
     pid: int
 

@@ -199,6 +199,7 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
 
 
 def _report_progress(c: int, results: dict) -> None:
+    """Print one concurrency's figures as they come in."""
     app, bare = results["app", c], results["bare", c]
     print(f"  submit c={c}: app {app.rate:.0f} req/s p99 {app.percentile(99):.0f} ms, "
           f"bare {bare.rate:.0f} req/s p99 {bare.percentile(99):.0f} ms"
@@ -210,13 +211,16 @@ class OtherLoad:
     """Measure the cores that everything else on the machine used while the phases ran."""
 
     def __init__(self, *server_pids: int):
+        """Remember the servers whose CPU counts as ours."""
         self.server_pids = server_pids
 
     def _ours_and_all(self) -> tuple[float, float]:
+        """Return (CPU seconds of our servers and this process, of the whole machine)."""
         ours = sum(process_tree_cpu_seconds(pid) for pid in self.server_pids) + time.process_time()
         return ours, machine_cpu_seconds()
 
     def start(self) -> None:
+        """Start measuring."""
         self.begin, self.clock = self._ours_and_all(), time.perf_counter()
 
     def stop(self) -> float:
@@ -226,6 +230,7 @@ class OtherLoad:
 
 
 def _rows(results: dict, ceiling: PhaseResult, concurrency, others: dict) -> list[Row]:
+    """Turn the phases' measurements into result rows."""
     rows = []
     for c in concurrency:
         app, bare = results["app", c], results["bare", c]
@@ -276,6 +281,7 @@ def _per_second(r: PhaseResult, kind: str) -> float:
 
 
 def _summary(r: PhaseResult) -> dict:
+    """Summarise a phase for the JSON results."""
     kinds = sorted({s.kind for s in r.samples})
     return {
         "requests": r.requests, "seconds": r.seconds, "rate": r.rate, "journeys": r.journeys,

@@ -50,6 +50,7 @@ class RoundCache:
     """Least-recently-used entries, one per (database, round, key), each valid for one round fingerprint."""
 
     def __init__(self, size: int = 16):
+        """Hold at most `size` entries."""
         self.size = size
         self._entries: OrderedDict = OrderedDict()  # (path, round, key) -> (fingerprint, value)
         self._lock = threading.Lock()
