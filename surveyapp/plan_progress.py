@@ -10,12 +10,11 @@ No Flask.
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
 
+from .cache import round_cache
 from .aggregation import RoundBenchmark, benchmark_round
 from .framework_store import framework_for_round
 from .summaries import change_since
@@ -137,43 +136,15 @@ def has_results(db, round_id: int, organisation_id: int) -> bool:
         [round_id, organisation_id]).fetchone() is not None
 
 
-# Everything a round's benchmark is computed from: its submitted responses (a changed
-# answer bumps its response's version) and where and in which sector each organisation is.
-FINGERPRINT_SQL = """
-SELECT count(*), max(r.id), total(r.version), max(r.updated_at), max(r.submitted_at),
-       group_concat(o.id || ':' || o.area || ':' || o.sector, '|')
-  FROM responses r JOIN organisations o ON o.id = r.organisation_id
- WHERE r.round_id = ? AND r.status = 'submitted'
-"""
-KEPT_BENCHMARKS = 8
-_kept: OrderedDict = OrderedDict()
-_kept_lock = threading.Lock()
-
-
-def round_fingerprint(db, round_id: int) -> tuple:
-    """Return a key that changes whenever anything a round's benchmark depends on changes."""
-    database = db.execute("PRAGMA database_list").fetchone()[2]
-    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
-    return (database, round_id, framework_key, *db.execute(FINGERPRINT_SQL, [round_id]).fetchone())
-
-
 def kept_benchmark(db, round_id: int, min_group: int) -> RoundBenchmark:
     """Return a round's benchmark, reusing one computed from exactly the same data.
 
     A benchmark takes a large share of a second even for a small round, and a
     plan page needs two; plans are read far more often than answers change.
     """
-    key = (*round_fingerprint(db, round_id), min_group)
-    with _kept_lock:
-        if key in _kept:
-            _kept.move_to_end(key)
-            return _kept[key]
-    bench = benchmark_round(db, round_id, framework_for_round(db, round_id), min_group)
-    with _kept_lock:
-        _kept[key] = bench
-        while len(_kept) > KEPT_BENCHMARKS:
-            _kept.popitem(last=False)
-    return bench
+    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return round_cache.get(db, round_id, ("benchmark", min_group, framework_key),
+                           lambda: benchmark_round(db, round_id, framework_for_round(db, round_id), min_group))
 
 
 class BenchmarkCache:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 
 from .aggregation import benchmark_round
+from .cache import round_cache
 from .evidence import evidence_comments
 from .framework_store import framework_for_round
 from .plan_records import plan_for_report
@@ -106,34 +105,9 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-# RoundData is costly (two benchmarks) and every results page needs it, so each process keeps
-# the last few, keyed by database file, round and a fingerprint of everything they are made from.
-_ROUND_CACHE: OrderedDict = OrderedDict()
-_ROUND_CACHE_SIZE = 8
-_ROUND_CACHE_LOCK = threading.Lock()
-FINGERPRINT_SQL = """
-SELECT (SELECT count(*) || ':' || total(version) || ':' || ifnull(max(updated_at), '') || ':'
-               || total(status = 'submitted') || ':' || ifnull(max(id), 0)
-          FROM responses WHERE round_id IN (:current, :previous)),
-       (SELECT group_concat(id || '|' || area || '|' || sector, ';') FROM organisations),
-       (SELECT count(*) FROM answers JOIN responses ON responses.id = answers.response_id
-         WHERE responses.round_id IN (:current, :previous))
-"""
-
-
 def load_round_data(db, round_id: int, min_group: int) -> RoundData:
     """Return a round's data, reusing this process's copy while nothing it was made from has changed."""
+    # RoundData is costly (two benchmarks) and every results page needs it
     previous = previous_round_id(db, round_id)
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    fingerprint = db.execute(FINGERPRINT_SQL, {"current": round_id, "previous": previous or -1}).fetchone()
-    key = (path, round_id, min_group, previous, fingerprint)
-    with _ROUND_CACHE_LOCK:
-        if key in _ROUND_CACHE:
-            _ROUND_CACHE.move_to_end(key)
-            return _ROUND_CACHE[key]
-    data = RoundData(db, round_id, min_group)
-    with _ROUND_CACHE_LOCK:
-        _ROUND_CACHE[key] = data
-        while len(_ROUND_CACHE) > _ROUND_CACHE_SIZE:
-            _ROUND_CACHE.popitem(last=False)
-    return data
+    return round_cache.get(db, round_id, ("round-data", min_group),
+                           lambda: RoundData(db, round_id, min_group), also=(previous,) if previous else ())

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from surveyapp.cache import round_fingerprint
 from surveyapp.plan_progress import (
     AWAITING_RESULTS, COMPARED, NO_NEXT_ROUND, BenchmarkCache, Movement, describe_movement, direction,
-    next_round, progress_for_actions, round_fingerprint,
+    next_round, progress_for_actions,
 )
 from surveyapp.plan_records import development_areas, plan_for_report
 from surveyapp.plans import create_action, list_actions

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..aggregation import BY, LEVELS, benchmark_records, record_columns
 from ..answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
 from ..charts import drawing_for
+from ..cache import round_cache
 from ..dashboard import Filters, build_dashboard, indicator_distribution
 from ..db import get_db
 from ..organisations import AREAS, SECTORS, get_organisation
@@ -190,8 +191,12 @@ def dashboard():
     if round_row is None:
         return render_template("reports/dashboard.html", round=None, rounds=rounds, filters=filters)
     data = _round_data(round_row["id"])
-    board = build_dashboard(get_db(), round_row["id"], data.framework, data.bench, filters,
-                            _may_see_area, _may_see_organisation)
+    # the tables depend only on the round's data, the filters and what this person may see
+    scope = (g.user["role"], frozenset(g.user["areas"]), frozenset(g.user["organisations"]))
+    board = round_cache.get(
+        get_db(), round_row["id"], ("dashboard", filters, scope),
+        lambda: build_dashboard(get_db(), round_row["id"], data.framework, data.bench, filters,
+                                _may_see_area, _may_see_organisation))
     values = [v for d in data.framework.domains for i in d.scored_indicators for v in i.scale.values]
     return render_template(
         "reports/dashboard.html", round=round_row, rounds=rounds, filters=filters, board=board,
