@@ -25,6 +25,9 @@ import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
+from .aggregation import benchmark_round
+from .framework_store import framework_for_round
+
 T = TypeVar("T")
 
 FINGERPRINT_SQL = """
@@ -89,3 +92,14 @@ class RoundCache:
 
 
 round_cache = RoundCache()
+
+
+def kept_benchmark(db, round_id: int, min_group: int):
+    """Return a round's benchmark, reusing one computed from exactly the same data.
+
+    A benchmark takes a large share of a second even for a small round, and
+    results and plan pages are read far more often than answers change.
+    """
+    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return round_cache.get(db, round_id, ("benchmark", min_group, framework_key),
+                           lambda: benchmark_round(db, round_id, framework_for_round(db, round_id), min_group))

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .cache import round_cache
-from .aggregation import RoundBenchmark, benchmark_round
-from .framework_store import framework_for_round
+from .cache import kept_benchmark
+from .aggregation import RoundBenchmark
 from .summaries import change_since
 
 # Scores are shown to one decimal place: a smaller move would read as "0.0",
@@ -134,17 +133,6 @@ def has_results(db, round_id: int, organisation_id: int) -> bool:
     return db.execute(
         "SELECT 1 FROM responses WHERE round_id = ? AND organisation_id = ? AND status = 'submitted' LIMIT 1",
         [round_id, organisation_id]).fetchone() is not None
-
-
-def kept_benchmark(db, round_id: int, min_group: int) -> RoundBenchmark:
-    """Return a round's benchmark, reusing one computed from exactly the same data.
-
-    A benchmark takes a large share of a second even for a small round, and a
-    plan page needs two; plans are read far more often than answers change.
-    """
-    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
-    return round_cache.get(db, round_id, ("benchmark", min_group, framework_key),
-                           lambda: benchmark_round(db, round_id, framework_for_round(db, round_id), min_group))
 
 
 class BenchmarkCache:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from .aggregation import benchmark_round
+from .cache import kept_benchmark
 from .summaries import organisation_summary
 
 
@@ -16,7 +16,7 @@ def _number(value):
 
 def organisation_summary_for(db, round_row: dict, organisation: dict, framework, min_group: int) -> dict:
     """Return the scores, area benchmarks, strengths and development areas of one organisation."""
-    bench = benchmark_round(db, round_row["id"], framework, min_group)
+    bench = kept_benchmark(db, round_row["id"], min_group)
     values = framework.scales[0].values
     base = {"n_respondents": 0, "scale_low": values[0], "scale_high": values[-1], "min_group": min_group,
             "benchmark_label": "Area average", "show_benchmark": True}
