@@ -179,9 +179,12 @@ def new_reference() -> str:
     return f"SA-{chars[:4]}-{chars[4:]}"
 
 
-def reopen_response(db, response_id: int) -> None:
-    """Return a submitted response to draft so it can be changed again."""
+def reopen_response(db, response_id: int, reopened_by: int | None = None, reason: str | None = None) -> None:
+    """Return a submitted response to draft, recording who reopened it and why, in one transaction."""
     with write_transaction(db):
-        db.execute(
+        changed = db.execute(
             "UPDATE responses SET status = 'draft', version = version + 1, updated_at = ? "
-            "WHERE id = ? AND status = 'submitted'", [_now(), response_id])
+            "WHERE id = ? AND status = 'submitted'", [_now(), response_id]).rowcount
+        if changed and reason is not None:
+            db.execute("INSERT INTO reopenings (response_id, reopened_by, reason, reopened_at) VALUES (?, ?, ?, ?)",
+                       [response_id, reopened_by, reason, _now()])

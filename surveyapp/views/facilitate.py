@@ -13,7 +13,6 @@ from ..permissions import can_facilitate, can_run_rounds
 from ..plain_text import clean_line, clean_lines
 from ..responses import get_response, reopen_response
 from ..rounds import get_round
-from ..timestamps import iso, utc_now
 from ..users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
 from .account import send_invitation
 from .events import record_event
@@ -110,9 +109,7 @@ def reopen(response_id):
         return render_template("facilitate/reopen.html", form=form, response=response,
                                organisation=organisation, round=round_row), 409
     if form.validate_on_submit():
-        reopen_response(db, response_id)
-        db.execute("INSERT INTO reopenings (response_id, reopened_by, reason, reopened_at) VALUES (?, ?, ?, ?)",
-                   [response_id, g.user["id"], form.reason.data, iso(utc_now())])
+        reopen_response(db, response_id, g.user["id"], form.reason.data)
         record_event("response.reopened", organisation["id"],
                      f"response {response_id} ({response['reference']}), round {round_row['id']}: "
                      f"{form.reason.data}")
