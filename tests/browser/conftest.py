@@ -150,5 +150,7 @@ def screenshot(page, name: str) -> None:
 
 def assert_no_horizontal_scroll(page, label: str) -> None:
     """The page reflows: nothing wider than the viewport except scrollable table regions."""
+    # measure the finished page: mid-navigation, before the stylesheets apply, tables are unwrapped
+    page.wait_for_load_state("load")
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{label}: page scrolls sideways by {overflow}px"

@@ -24,7 +24,8 @@ def sign_in(page, base, email=LEAD, password=PASSWORD):
     page.goto(base + "/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def open_assessment(page, organisation: str, framework_title: str):
