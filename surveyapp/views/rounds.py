@@ -19,9 +19,9 @@ class RoundForm(FlaskForm):
     framework = SelectField("Framework", validators=[InputRequired("Select a framework")])
     title = StringField("Title", validators=[
         InputRequired("Enter a title for the round"), Length(max=200, message="Title must be 200 characters or fewer")])
-    opens = DateField("Opening date", validators=[Optional()],
+    opens = DateField("Opening date (optional)", validators=[Optional()],
                       format="%Y-%m-%d", description="For example, 2026-09-01")
-    closes = DateField("Closing date", validators=[Optional()],
+    closes = DateField("Closing date (optional)", validators=[Optional()],
                        format="%Y-%m-%d", description="For example, 2026-12-18")
 
     def validate_closes(self, field):

@@ -102,22 +102,23 @@ def browser():
         launched.close()
 
 
+def _fresh_page(browser, width: int, height: int):
+    """Yield a page in its own browser context (own cookies) of the given viewport size."""
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser context and page at desktop size."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _fresh_page(browser, 1280, 900)
 
 
 @pytest.fixture
 def phone_page(browser):
     """A fresh page at 320 CSS pixels wide."""
-    context = browser.new_context(viewport={"width": 320, "height": 640}, accept_downloads=True)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _fresh_page(browser, 320, 640)
 
 
 def run_axe(page, label: str) -> list[dict]:
