@@ -4,7 +4,8 @@ The app: surveyapp.aggregation.benchmark_round, which computes every level
 (organisation, area, sector, area x sector, all organisations; indicator,
 domain, overall; quartiles, percentile ranks, suppression). The bare
 baseline: the irreducible work, one SQL pass reducing the round's submitted
-answers to organisation x indicator means, fetched into Python. Each runs
+answers to organisation x indicator means, fetched into Python; and, for
+comparison, the same pass one organisation at a time. Each runs
 in a fresh child process (so the page cache and the process heap start
 alike) for peak memory (VmHWM), and in this process, alternately and
 best of three, for time.
@@ -41,12 +42,30 @@ def app_work(db, round_id: int, framework) -> int:
     return len(bench.org_indicator)
 
 
+# The same reduction one organisation at a time, the way the app's own query
+# runs: not the issue's baseline, but the fastest bare pass we know, so the
+# table also shows how far the app is from that.
+PARTITIONED_SQL = """
+SELECT r.organisation_id, a.indicator_id, avg(a.value)
+FROM responses AS r JOIN answers AS a ON a.response_id = r.id
+WHERE r.round_id = ? AND r.organisation_id = ? AND r.status = 'submitted' AND a.option IS NULL
+GROUP BY a.indicator_id
+"""
+ORGANISATIONS_SQL = "SELECT DISTINCT organisation_id FROM responses WHERE round_id = ? AND status = 'submitted'"
+
+
 def bare_work(db, round_id: int, framework=None) -> int:
     """Reduce the answers to organisation x indicator means in one SQL pass; return the row count."""
     return len(db.execute(BASELINE_SQL, [round_id]).fetchall())
 
 
-WORK = {"app": app_work, "bare": bare_work}
+def partitioned_work(db, round_id: int, framework=None) -> int:
+    """The same reduction, one organisation per query; return the row count."""
+    organisations = [row[0] for row in db.execute(ORGANISATIONS_SQL, [round_id])]
+    return sum(len(db.execute(PARTITIONED_SQL, [round_id, org]).fetchall()) for org in organisations)
+
+
+WORK = {"app": app_work, "bare": bare_work, "partitioned": partitioned_work}
 
 
 def peak_rss_mb() -> float:
@@ -92,7 +111,7 @@ def run(built: synthetic.Built, repeat: int = 3) -> list[Row]:
     def side(name):
         return lambda: rows.__setitem__(name, WORK[name](db, built.round_id, framework))
 
-    timing = alternate({"bare": side("bare"), "app": side("app")}, repeat)
+    timing = alternate({"bare": side("bare"), "app": side("app"), "partitioned": side("partitioned")}, repeat)
     best = {name: t["cpu"] for name, t in timing.items()}
     db.close()
     answers = built.size.answers
@@ -105,6 +124,11 @@ def run(built: synthetic.Built, repeat: int = 3) -> list[Row]:
                  f"bare {timing['bare']['wall']:.2f} s",
             extra={"rows": rows, "memory": memory, "first_run_in_child_s":
                    {k: v["seconds"] for k, v in memory.items()}}),
+        Row("3 aggregation", "the same, against the bare pass run one organisation at a time (as the app's is)",
+            best["app"], best["partitioned"], "s", higher_is_better=False,
+            note="not the issue's baseline: the fastest bare reduction found; the app's pass also counts "
+                 "answers and non-scoring options and keeps the lowest and highest level, which the "
+                 "agreement flag needs"),
         Row("3 aggregation", "peak memory above the loaded interpreter (child process, VmHWM)",
             memory["app"]["peak_rss_mb"] - memory["app"]["rss_before_mb"],
             memory["bare"]["peak_rss_mb"] - memory["bare"]["rss_before_mb"], "MB", higher_is_better=False,
