@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from .framework_model import Domain, Framework, Indicator
 from .responses import Answer
@@ -29,19 +29,38 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _rating_field(ind: Indicator, require: bool):
-    choices = {value_key(lv.value): lv.label for lv in ind.scale.levels}
-    choices |= {OPTION_PREFIX + o.key: o.label for o in ind.scale.options}
+class AnswerRadioField(RadioField):
+    """A RadioField whose answers are fixed when the form class is built.
+
+    WTForms normalises a field's whole choices list each time a field is bound
+    and again to validate it: a third of the form work on a page save. The
+    pages render their radios from the framework (the question macro), so the
+    field only needs to know which values it accepts: one set lookup.
+    """
+
+    def __init__(self, label=None, validators=None, accepted: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.accepted = accepted
+
+    def pre_validate(self, form):
+        """Refuse a value that is not one of the question's answers."""
+        if not self.process_errors and self.data not in self.accepted:
+            raise ValidationError(self.gettext("Not a valid choice."))
+
+
+def _radio_field(ind: Indicator, require: bool, values) -> AnswerRadioField:
     message = f"Select an answer for ‘{_short(ind.text)}’"
-    return RadioField(ind.text, choices=choices,
-                      validators=[InputRequired(message) if require else Optional()],
-                      validate_choice=True)
+    return AnswerRadioField(ind.text, accepted=frozenset(values),
+                            validators=[InputRequired(message) if require else Optional()])
+
+
+def _rating_field(ind: Indicator, require: bool):
+    return _radio_field(ind, require, [value_key(lv.value) for lv in ind.scale.levels]
+                        + [OPTION_PREFIX + o.key for o in ind.scale.options])
 
 
 def _choice_field(ind: Indicator, require: bool):
-    message = f"Select an answer for ‘{_short(ind.text)}’"
-    return RadioField(ind.text, choices={c.key: c.label for c in ind.choices},
-                      validators=[InputRequired(message) if require else Optional()])
+    return _radio_field(ind, require, [c.key for c in ind.choices])
 
 
 def strip_nul(value):
@@ -84,11 +103,14 @@ FIELD_BUILDERS = {
 
 
 class DomainForm(FlaskForm):
-    """Base for generated domain forms: CSRF on, plus the draft's version."""
+    """Base for generated domain forms."""
 
     class Meta:
         # field values only come from the request or stored answers
         locales = ("en_GB", "en")
+        # CSRFProtect checks every POST before any view runs (web.py); a token in
+        # the form as well would sign and check a second one on each request
+        csrf = False
 
 
 def _comment_validators(ind: Indicator, require: bool):

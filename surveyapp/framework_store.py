@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .framework_errors import DefinitionError
 from .framework_loader import framework_from_definition, load_framework_dir
@@ -57,18 +56,28 @@ def sync_frameworks(db, directory: str) -> SyncResult:
     return SyncResult(tuple(added), tuple(updated), tuple(unchanged), tuple(errors))
 
 
-@lru_cache(maxsize=64)
-def _build_cached(key: str, content_hash: str, definition: str, source_path: str) -> Framework:
-    """Build a framework once per content hash; definitions are immutable."""
-    return framework_from_definition(json.loads(definition), source_path)
+# (key, content hash) -> built framework; definitions are immutable per hash
+_BUILT: dict[tuple[str, str], Framework] = {}
+_MAX_BUILT = 64
 
 
 def get_framework(db, key: str) -> Framework | None:
     """Return the registered framework version with this key."""
-    row = db.execute(
-        "SELECT key, content_hash, definition, source_path FROM framework_versions WHERE key = ?",
-        [key]).fetchone()
-    return _build_cached(*row) if row else None
+    # Every request asks: read the hash alone, and the definition (tens of KB of
+    # JSON) only when this hash has not been built in this process yet.
+    row = db.execute("SELECT content_hash FROM framework_versions WHERE key = ?", [key]).fetchone()
+    if row is None:
+        return None
+    built = _BUILT.get((key, row[0]))
+    if built is None:
+        content_hash, definition, source_path = db.execute(
+            "SELECT content_hash, definition, source_path FROM framework_versions WHERE key = ?",
+            [key]).fetchone()
+        built = framework_from_definition(json.loads(definition), source_path)
+        if len(_BUILT) >= _MAX_BUILT:
+            _BUILT.clear()
+        _BUILT[key, content_hash] = built
+    return built
 
 
 def list_frameworks(db) -> list[dict]:

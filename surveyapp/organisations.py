@@ -5,6 +5,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from .db import first_row
+
 AREAS = ("Dundee City", "Angus", "Perth and Kinross", "Tayside-wide")
 SECTORS = (
     "NHS", "Local authority", "HSCP", "Third sector", "Independent", "Justice",
@@ -80,8 +82,7 @@ def upsert_organisations(db, records: list[dict]) -> int:
 
 def get_organisation(db, organisation_id: int) -> dict | None:
     """Return one organisation as a dict."""
-    rows = list(db.query("SELECT * FROM organisations WHERE id = ?", [organisation_id]))
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM organisations WHERE id = ?", [organisation_id])
 
 
 def organisation_id_by_name(db, name: str) -> int | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .db import write_transaction
+from .db import first_row, write_transaction
 from .framework_model import Domain, Framework
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -55,16 +56,13 @@ def _now() -> str:
 
 def find_response(db, round_id: int, organisation_id: int, respondent: str) -> dict | None:
     """Return a respondent's response for an organisation in a round."""
-    rows = list(db.query(
-        "SELECT * FROM responses WHERE round_id = ? AND organisation_id = ? AND respondent = ?",
-        [round_id, organisation_id, respondent]))
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM responses WHERE round_id = ? AND organisation_id = ? AND respondent = ?",
+                     [round_id, organisation_id, respondent])
 
 
 def get_response(db, response_id: int) -> dict | None:
     """Return one response by id."""
-    rows = list(db.query("SELECT * FROM responses WHERE id = ?", [response_id]))
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM responses WHERE id = ?", [response_id])
 
 
 def start_response(db, round_id: int, organisation_id: int, respondent: str,
@@ -153,8 +151,13 @@ def incomplete_domains(db, framework: Framework, response_id: int) -> list[Domai
     ]
 
 
-def submit_response(db, framework: Framework, response_id: int) -> str:
-    """Submit a response and return its reference; a repeat returns the same one."""
+def submit_response(db, framework: Framework, response_id: int,
+                    on_submitted: Callable[[str], None] | None = None) -> str:
+    """Submit a response and return its reference; a repeat returns the same one.
+
+    `on_submitted(reference)` runs inside the transaction when this call is the
+    one that submits, so what it writes (the audit entry) commits with it.
+    """
     with write_transaction(db):
         row = db.execute(
             "SELECT status, reference FROM responses WHERE id = ?", [response_id]).fetchone()
@@ -170,6 +173,8 @@ def submit_response(db, framework: Framework, response_id: int) -> str:
             "UPDATE responses SET status = 'submitted', reference = ?, submitted_at = ?, "
             "updated_at = ?, version = version + 1 WHERE id = ?",
             [reference, _now(), _now(), response_id])
+        if on_submitted is not None:
+            on_submitted(reference)
     return reference
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .db import first_row
+
 
 def create_round(db, framework_key: str, title: str, opens_on: str | None = None,
                  closes_on: str | None = None, status: str = "open") -> int:
@@ -20,8 +22,7 @@ def create_round(db, framework_key: str, title: str, opens_on: str | None = None
 
 def get_round(db, round_id: int) -> dict | None:
     """Return one round as a dict."""
-    rows = list(db.query("SELECT * FROM rounds WHERE id = ?", [round_id]))
-    return rows[0] if rows else None
+    return first_row(db, "SELECT * FROM rounds WHERE id = ?", [round_id])
 
 
 def is_open(round_row: dict, today: dt.date | None = None) -> bool:

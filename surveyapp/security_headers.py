@@ -42,14 +42,20 @@ class SchemeAwareSessionInterface(SecureCookieSessionInterface):
 
 def add_security_headers(response):
     """Add the security headers; forbid caching of every page that is not a static file."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    headers = response.headers
+    # One pass over what the view set, not a search of every header per name:
+    # this runs on every response.
+    present = {name.lower() for name, _ in headers.items()}
+    headers.extend([(name, value) for name, value in HEADERS.items() if name.lower() not in present])
+    if request.is_secure and "strict-transport-security" not in present:
+        headers["Strict-Transport-Security"] = HSTS
     if request.endpoint != "static":
         # pages show people's names and answers: no browser or proxy may keep a copy
-        response.headers["Cache-Control"] = "no-store"
-        response.vary.add("Cookie")
+        headers["Cache-Control"] = "no-store"
+        if "vary" in present:
+            response.vary.add("Cookie")
+        else:
+            headers["Vary"] = "Cookie"
     return response
 
 

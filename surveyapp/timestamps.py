@@ -18,4 +18,9 @@ def iso(moment: dt.datetime) -> str:
 
 def parse(text: str) -> dt.datetime:
     """Read stored text back into a UTC time."""
-    return dt.datetime.strptime(text, FORMAT).replace(tzinfo=dt.timezone.utc)
+    # fromisoformat, not strptime(FORMAT): the same result for our text at a tenth of
+    # the cost, and every signed-in request reads two of these
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(dt.timezone.utc)

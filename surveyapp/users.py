@@ -1,10 +1,12 @@
 """People who use the app, their roles, organisations and areas."""
 from __future__ import annotations
 
+import json
 import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .db import first_row
 from .passwords import normalise
 
 ROLES = ("service_lead", "facilitator", "commissioner", "admin")
@@ -51,17 +53,29 @@ def create_user(db, email: str, name: str, role: str, password: str | None = Non
     return user_id
 
 
+# One query, not three: every signed-in request loads its user.
+USER_SQL = (
+    "SELECT users.*, "
+    "(SELECT json_group_array(organisation_id) FROM memberships WHERE user_id = users.id) AS organisations, "
+    "(SELECT json_group_array(area) FROM user_areas WHERE user_id = users.id) AS areas "
+    "FROM users WHERE id = ?"
+)
+
+
+def _user_with_access(db, user_id: int, active_only: bool) -> dict | None:
+    """Return a user row with `organisations` (ids) and `areas` as frozensets."""
+    user = first_row(db, USER_SQL + (" AND active = 1" if active_only else ""), [user_id])
+    if user is not None:
+        user["organisations"] = frozenset(json.loads(user["organisations"]))
+        user["areas"] = frozenset(json.loads(user["areas"]))
+    return user
+
+
 def load_user(db, user_id: int) -> dict | None:
-    """Return a user with `organisations` (ids) and `areas` filled in."""
-    rows = list(db.query("SELECT * FROM users WHERE id = ? AND active = 1", [user_id]))
-    if not rows:
-        return None
-    user = rows[0]
-    user.pop("password_hash")  # g.user reaches templates; the hash has no business there
-    user["organisations"] = frozenset(
-        r[0] for r in db.execute("SELECT organisation_id FROM memberships WHERE user_id = ?", [user_id]))
-    user["areas"] = frozenset(
-        r[0] for r in db.execute("SELECT area FROM user_areas WHERE user_id = ?", [user_id]))
+    """Return an active user with `organisations` (ids) and `areas` filled in."""
+    user = _user_with_access(db, user_id, active_only=True)
+    if user is not None:
+        user.pop("password_hash")  # g.user reaches templates; the hash has no business there
     return user
 
 
@@ -91,15 +105,9 @@ def account_id_by_email(db, email: str) -> int | None:
 
 def get_user(db, user_id: int) -> dict | None:
     """Return one user, active or not, with organisations and areas, without the hash."""
-    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
-    if not rows:
-        return None
-    user = rows[0]
-    user["has_password"] = bool(user.pop("password_hash"))
-    user["organisations"] = frozenset(
-        r[0] for r in db.execute("SELECT organisation_id FROM memberships WHERE user_id = ?", [user_id]))
-    user["areas"] = frozenset(
-        r[0] for r in db.execute("SELECT area FROM user_areas WHERE user_id = ?", [user_id]))
+    user = _user_with_access(db, user_id, active_only=False)
+    if user is not None:
+        user["has_password"] = bool(user.pop("password_hash"))
     return user
 
 

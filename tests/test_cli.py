@@ -144,6 +144,11 @@ def test_a_framework_without_responses_can_still_be_corrected(app, runner, db, t
     shutil.copytree(PROJECT / "frameworks", folder)
     app.config["FRAMEWORKS_DIR"] = str(folder)
     path = folder / "enabling-system-v1.yaml"
+    from surveyapp.framework_store import get_framework
+
+    assert get_framework(db, "enabling-system@1").title == "Leadership for an enabling system"  # now kept
     path.write_text(path.read_text().replace("title: Leadership for an enabling system", "title: Fixed typo", 1))
     assert runner.invoke(args=["init-db"]).exit_code == 0
     assert db.execute("SELECT title FROM framework_versions WHERE key = 'enabling-system@1'").fetchone()[0] == "Fixed typo"
+    # the running app sees the correction at once: the kept copy is keyed by content hash
+    assert get_framework(db, "enabling-system@1").title == "Fixed typo"

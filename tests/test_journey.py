@@ -194,3 +194,52 @@ def test_someone_else_cannot_open_the_organisations_assessment(client, db, journ
     refused = client.get(base + "/")
     assert refused.status_code == 403
     assert b"Harbour Test Service" not in refused.data
+
+
+def test_a_value_outside_the_scale_is_refused_and_nothing_is_stored(client, db, journey):
+    base, fw, *_ = journey
+    page = client.get(base + "/").get_data(as_text=True)
+    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    domain = fw.domains[0]
+    first = domain.scored_indicators[0]
+    refused = save(client, f"{base}/domains/{domain.id}", {**full_answers(domain), first.id: "99"})
+    assert refused.status_code == 200
+    soup = BeautifulSoup(refused.data, "html.parser")
+    assert soup.select_one(".govuk-error-summary a")["href"] == f"#{first.id}"
+    assert "Not a valid choice" in soup.select_one(f"#{first.id}-error").get_text()
+    # what else was typed is still on the page, and nothing reached the database
+    second = domain.scored_indicators[1]
+    assert soup.find("input", attrs={"name": second.id, "value": "4"}).has_attr("checked")
+    assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+
+
+def test_a_domain_page_post_without_the_session_csrf_token_is_refused(client, db, journey):
+    base, fw, *_ = journey
+    page = client.get(base + "/").get_data(as_text=True)
+    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    domain = fw.domains[0]
+    url = f"{base}/domains/{domain.id}"
+    for token in ({}, {"csrf_token": "forged"}):
+        response = client.post(url, data={**full_answers(domain), "action": "continue", "version": "1", **token})
+        assert response.status_code == 400
+    assert db.execute("SELECT count(*) FROM answers").fetchone()[0] == 0
+
+
+def test_the_submission_and_its_audit_entry_commit_together(client, db, journey):
+    base, fw, round_id, org = journey
+    page = client.get(base + "/").get_data(as_text=True)
+    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    for domain in fw.domains:
+        save(client, f"{base}/domains/{domain.id}", full_answers(domain))
+    token = csrf_token(client.get(base + "/check").get_data(as_text=True))
+    # the audit log refuses writes: the submission must not be acknowledged or kept without its entry
+    db.execute("CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'no'); END")
+    client.application.testing = False  # let the app answer with its error page, as in production
+    assert client.post(base + "/check", data={"csrf_token": token}).status_code == 500
+    assert db.execute("SELECT status, reference FROM responses").fetchone() == ("draft", None)
+    db.execute("DROP TRIGGER refuse_audit")
+    done = client.post(base + "/check", data={"csrf_token": token})
+    assert done.location.endswith("/confirmation")
+    reference = db.execute("SELECT reference FROM responses WHERE status = 'submitted'").fetchone()[0]
+    assert db.execute("SELECT organisation_id, detail FROM audit_log WHERE action = 'response.submitted'"
+                      ).fetchall() == [(org, f"round {round_id}, reference {reference}")]

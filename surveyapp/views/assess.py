@@ -135,13 +135,13 @@ def check_answers(round_id, org_id):
         if not is_open(round_row):
             abort(409)
         try:
-            reference = submit_response(db, framework, response["id"])
+            submit_response(db, framework, response["id"], on_submitted=lambda reference: record_event(
+                "response.submitted", org_id, f"round {round_id}, reference {reference}"))
         except Incomplete as exc:
             incomplete = exc.domains
         except sqlite3.OperationalError as exc:
             fault = unsubmitted_message(exc)
         else:
-            record_event("response.submitted", org_id, f"round {round_id}, reference {reference}")
             return redirect(url_for(".confirmation", round_id=round_id, org_id=org_id))
     answers = load_answers(db, response["id"])
     return render_template(
