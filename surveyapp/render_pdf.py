@@ -195,13 +195,14 @@ def facts_flowables(block, st) -> list:
 
 def table_flowables(block, st) -> list:
     """Render a table whose header row repeats on every page it spans."""
-    head = [Paragraph(text(c), st["head_num" if num else "cell_head"]) for c, num in zip(block.columns, block.numeric)]
+    paragraph = cell_paragraphs()
+    head = [paragraph(c, st["head_num" if num else "cell_head"]) for c, num in zip(block.columns, block.numeric)]
     rows = [head]
     shading = []
     for r, row in enumerate(block.rows, start=1):
         cells = []
         for c, (cell, num) in enumerate(zip(row, block.numeric)):
-            cells.append(Paragraph(text(cell.text), st["cell_num" if num else "cell"]))
+            cells.append(paragraph(cell.text, st["cell_num" if num else "cell"]))
             if cell.suppressed:
                 shading.append(("BACKGROUND", (c, r), (c, r), LIGHT))
         rows.append(cells)
@@ -219,6 +220,25 @@ def table_flowables(block, st) -> list:
     out = [Paragraph(text(block.caption), st["caption"]), table]
     out += [Paragraph(text(note), st["note"]) for note in block.notes]
     return out + [Spacer(1, 6)]
+
+
+def cell_paragraphs():
+    """Return a function that makes a table's cell paragraphs, parsing each distinct text once per style."""
+    parsed = {}
+
+    def paragraph(value: str, style: ParagraphStyle) -> Paragraph:
+        """Make one cell's paragraph."""
+        key = (value, style.name)
+        if key not in parsed:
+            first = Paragraph(text(value), style)
+            parsed[key] = (first.text, first.style, first.frags)
+            return first
+        # A table repeats a few texts many times ("3.5", "4 of 4", "c"), and parsing the markup is
+        # most of the cost of a paragraph; reportlab only reads the parsed fragments when it lays
+        # out and draws a paragraph, so paragraphs with the same text and style can share them.
+        cleaned, parsed_style, frags = parsed[key]
+        return Paragraph(cleaned, parsed_style, frags=frags)
+    return paragraph
 
 
 def chart_flowables(block, st) -> list:

@@ -12,6 +12,7 @@ from .report_plan import improvement_plan
 from .report_sections import (
     change_words, compare, cover_section, domain_chart, empty_section, method_section, section,
 )
+from .summaries import organisation_agreement
 
 
 def _hidden(record: dict | None) -> bool:
@@ -199,12 +200,11 @@ def agreement(ctx: OrganisationContext, spec):
     if n < 2:
         return section(ctx, spec, Paragraphs((
             f"Only one person answered for {ctx.organisation['name']}, so there is no agreement to measure.",)))
-    spread = ctx.bench.agreement
-    spread = spread[(spread["organisation_id"] == ctx.inputs.organisation_id) & spread["low_agreement"]]
-    if spread.empty:
+    spread = [r for r in organisation_agreement(ctx.bench, ctx.inputs.organisation_id) if r["low_agreement"]]
+    if not spread:
         return empty_section(ctx, spec)
     rows = []
-    for record in spread.to_dict("records"):
+    for record in spread:
         indicator = ctx.framework.indicator(str(record["indicator"]))
         rows.append((text_cell(indicator.text), text_cell(_level(indicator, record["min"])),
                      text_cell(_level(indicator, record["max"])), text_cell(str(int(record["spread_levels"])))))

@@ -2,15 +2,18 @@
 
 Strengths, development areas, summary pages and change between rounds. Pure
 functions over the benchmark's tables; they return plain records for a
-report to render.
+report to render. One organisation's rows are found through an index kept
+beside each benchmark, so many reports from one benchmark do not each scan it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
 
+import numpy as np
 import pandas as pd
 
-from .aggregation import GROUPINGS, RoundBenchmark, group_table, plain_value
+from .aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
 from .framework_model import Framework
 from .ranking import TIE_DECIMALS
 
@@ -42,45 +45,121 @@ class GroupSummary:
     indicators: list[dict] = field(default_factory=list)
 
 
+# Each report reads one organisation out of tables that hold the whole round. Comparing every row
+# of the round for each report cost more than the rest of building it, and `report --all` and the
+# results pages read one benchmark many times: so each table's rows are found by organisation
+# through an index made once per benchmark, and the group means through lookups made once too.
+_BY_ORGANISATION: WeakKeyDictionary = WeakKeyDictionary()
+_GROUP_MEANS: WeakKeyDictionary = WeakKeyDictionary()
+_CODES = "indicator codes"  # a pseudo-column: the indicator's category code, its framework position
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
+def _organisation_table(bench: RoundBenchmark, name: str) -> pd.DataFrame:
+    """Return a benchmark table that has one or more rows per organisation, by name."""
+    if name == "organisations":
+        return bench.organisations
+    if name == "agreement":
+        return bench.agreement
+    return bench.org_table(name)
+
+
+def _table_index(bench: RoundBenchmark, name: str) -> dict:
+    """Return one table's row positions by organisation and its columns as arrays, made once."""
+    tables = _BY_ORGANISATION.setdefault(bench, {})
+    if name not in tables:
+        table = _organisation_table(bench, name)
+        tables[name] = {"rows": table.groupby("organisation_id", sort=False).indices, "columns": {}}
+    return tables[name]
+
+
+def organisation_columns(bench: RoundBenchmark, name: str, organisation_id: int, columns) -> dict[str, np.ndarray]:
+    """Return one organisation's values in some columns of a benchmark table, in the table's order."""
+    index = _table_index(bench, name)
+    positions = index["rows"].get(organisation_id, _NO_ROWS)
+    arrays = index["columns"]
+    for column in columns:
+        if column not in arrays:
+            table = _organisation_table(bench, name)
+            arrays[column] = (table["indicator"].cat.codes.to_numpy() if column == _CODES
+                              else table[column].to_numpy())
+    return {column: arrays[column][positions] for column in columns}
+
+
+def _group_means(bench: RoundBenchmark, by: str, level: str) -> dict[tuple, dict]:
+    """Return {group key: {item: mean}} for one grouping and level (item None for overall), made once."""
+    cache = _GROUP_MEANS.setdefault(bench, {})
+    if (by, level) not in cache:
+        table = group_table(bench, by, level)
+        item = [c for c in ("domain", "indicator") if c in table]
+        keys = [table[c].tolist() for c in GROUPINGS[by]]
+        items = [str(v) for v in table[item[-1]].tolist()] if item else [None] * len(table)
+        means: dict[tuple, dict] = {}
+        for group, key, mean in zip(zip(*keys) if keys else [()] * len(table), items, table["mean"].tolist()):
+            means.setdefault(group, {}).setdefault(key, mean)  # the first row, as .iloc[0] took it
+        cache[by, level] = means
+    return cache[by, level]
+
+
+def _plain_list(values: np.ndarray) -> list:
+    """Turn an array into plain values, as plain_value does one at a time."""
+    if values.dtype.kind == "f":
+        return [None if v != v else round(v, RECORD_DECIMALS) for v in values.tolist()]
+    if values.dtype.kind in "iub":
+        return values.tolist()
+    return [plain_value(v) for v in values.tolist()]
+
+
 def strengths_and_development(
     bench: RoundBenchmark, organisation_id: int, framework: Framework,
 ) -> tuple[list[dict], list[dict]]:
     """Pick an organisation's strengths and development areas among its indicators."""
-    rows = _benchmarked_indicators(bench, organisation_id, framework)
-    rows = rows[rows["score"].notna()]
-    gap = rows["gap"].round(TIE_DECIMALS)
-    strong = rows[rows["score"] >= framework.strengths.min_score]
-    strengths = strong.sort_values(
-        ["score", "gap", "position"], ascending=[False, False, True], na_position="last",
-    ).head(framework.strengths.max)
+    rows = [r for r in _benchmarked_indicators(bench, organisation_id, framework) if not _nan(r["score"])]
     rule = framework.development
-    weak = rows[(rows["score"] <= rule.max_score) | (gap <= -rule.gap)]
-    development = weak.sort_values(
-        ["score", "gap", "position"], ascending=[True, True, True], na_position="last",
-    ).head(rule.max)
-    columns = ["indicator", "domain", "text", "score", "benchmark", "benchmark_mean", "gap"]
-    return _records(strengths[columns]), _records(development[columns])
+    strengths = sorted((r for r in rows if r["score"] >= framework.strengths.min_score),
+                       key=lambda r: (-r["score"], *_gap_key(-r["gap"]), r["position"]))
+    # the threshold compares the gap rounded as pandas rounds (numpy), so ties break the same way
+    gaps = np.round(np.array([r["gap"] for r in rows], dtype=float), TIE_DECIMALS)
+    development = sorted((r for r, gap in zip(rows, gaps) if r["score"] <= rule.max_score or gap <= -rule.gap),
+                         key=lambda r: (r["score"], *_gap_key(r["gap"]), r["position"]))
+    columns = ("indicator", "domain", "text", "score", "benchmark", "benchmark_mean", "gap")
+    return ([{c: plain_value(r[c]) for c in columns} for r in strengths[:framework.strengths.max]],
+            [{c: plain_value(r[c]) for c in columns} for r in development[:rule.max]])
 
 
-def _benchmarked_indicators(bench, organisation_id, framework) -> pd.DataFrame:
+def _nan(value: float) -> bool:
+    """Return True for NaN."""
+    return value != value
+
+
+def _gap_key(gap: float) -> tuple:
+    """Sort a gap in order with missing gaps last, whichever way the others go."""
+    return (True, 0.0) if _nan(gap) else (False, gap)
+
+
+def _benchmarked_indicators(bench, organisation_id, framework) -> list[dict]:
     """Return an organisation's indicator scores beside the benchmark each is compared with."""
     org = _org_row(bench, organisation_id)
-    rows = bench.org_indicator[bench.org_indicator["organisation_id"] == organisation_id]
-    area = bench.groups["area", "indicator"]
-    area = area[area["area"] == org["area"]].set_index("indicator")
-    tayside = bench.groups["tayside", "indicator"].set_index("indicator")
-    area_mean = rows["indicator"].map(area["mean"]).astype(float)
-    tayside_mean = rows["indicator"].map(tayside["mean"]).astype(float)
-    # the area is the fairer comparison; Tayside stands in when the area is hidden
-    use_area = area_mean.notna()
-    out = rows[["indicator", "domain", "score"]].astype({"indicator": str, "domain": str})
-    out["benchmark"] = use_area.map({True: "area", False: "tayside"})
-    out["benchmark_mean"] = area_mean.where(use_area, tayside_mean)
-    out["gap"] = out["score"] - out["benchmark_mean"]
+    found = organisation_columns(bench, "indicator", organisation_id, ("indicator", "domain", "score", _CODES))
+    area = _group_means(bench, "area", "indicator").get((org["area"],), {})
+    tayside = _group_means(bench, "tayside", "indicator").get((), {})
     texts = {i.id: i.text for i in framework.indicators}
-    out["text"] = out["indicator"].map(texts)
-    out["position"] = rows["indicator"].cat.codes
-    return out
+    rows = []
+    for indicator, domain, score, position in zip(*(found[c].tolist() for c in found)):
+        indicator, domain = str(indicator), str(domain)
+        # the area is the fairer comparison; Tayside stands in when the area is hidden
+        area_mean = _float(area.get(indicator))
+        use_area = not _nan(area_mean)
+        benchmark_mean = area_mean if use_area else _float(tayside.get(indicator))
+        rows.append({"indicator": indicator, "domain": domain, "score": score,
+                     "benchmark": "area" if use_area else "tayside", "benchmark_mean": benchmark_mean,
+                     "gap": score - benchmark_mean, "text": texts.get(indicator), "position": position})
+    return rows
+
+
+def _float(value) -> float:
+    """Return a benchmark mean as a float, NaN when there is none."""
+    return float("nan") if value is None else value
 
 
 def organisation_summary(
@@ -92,18 +171,17 @@ def organisation_summary(
     strengths, development = strengths_and_development(bench, organisation_id, framework)
     titles = {d.id: d.title for d in framework.domains}
     texts = {i.id: i.text for i in framework.indicators}
-    overall = _org_level(bench, organisation_id, "overall", ["n_domains"])
-    domains = _org_level(bench, organisation_id, "domain", ["n_indicators"])
-    indicators = _org_level(bench, organisation_id, "indicator", ["n_scoring", "n_non_scoring", "n_blank"])
-    agreement = bench.agreement[bench.agreement["organisation_id"] == organisation_id]
-    agreement = agreement.astype({"indicator": str}).set_index("indicator")
+    overall = _org_level(bench, org, "overall", ["n_domains"])
+    domains = _org_level(bench, org, "domain", ["n_indicators"])
+    indicators = _org_level(bench, org, "indicator", ["n_scoring", "n_non_scoring", "n_blank"])
+    agreement = _agreement_by_indicator(bench, organisation_id)
     for row in domains:
         row["title"] = titles.get(row["domain"], row["domain"])
     for row in indicators:
         row["text"] = texts.get(row["indicator"], row["indicator"])
-        found = row["indicator"] in agreement.index
+        found = agreement.get(row["indicator"])
         for column in ("spread", "spread_levels", "low_agreement"):
-            row[column] = plain_value(agreement.at[row["indicator"], column]) if found else None
+            row[column] = found[column] if found is not None else None
     if previous is not None:
         _attach_change(domains, previous, bench, organisation_id, "domain")
         _attach_change(indicators, previous, bench, organisation_id, "indicator")
@@ -114,31 +192,40 @@ def organisation_summary(
     )
 
 
+def organisation_agreement(bench: RoundBenchmark, organisation_id: int) -> list[dict]:
+    """Return an organisation's rows of the agreement table as plain records, in table order."""
+    found = organisation_columns(bench, "agreement", organisation_id, list(bench.agreement.columns))
+    return [dict(zip(found, row)) for row in zip(*(values.tolist() for values in found.values()))]
+
+
+def _agreement_by_indicator(bench, organisation_id) -> dict[str, dict]:
+    """Return an organisation's spread of answers per indicator, as plain values."""
+    columns = ("indicator", "spread", "spread_levels", "low_agreement")
+    found = organisation_columns(bench, "agreement", organisation_id, columns)
+    values = [[str(v) for v in found["indicator"].tolist()], *(_plain_list(found[c]) for c in columns[1:])]
+    return {row[0]: dict(zip(columns[1:], row[1:])) for row in zip(*values)}
+
+
 def _org_row(bench: RoundBenchmark, organisation_id: int) -> dict:
     """Return an organisation's name, area, sector and respondents, or raise KeyError."""
-    found = bench.organisations[bench.organisations["organisation_id"] == organisation_id]
-    if found.empty:
+    found = organisation_columns(bench, "organisations", organisation_id, list(bench.organisations.columns))
+    if not len(found["organisation_id"]):
         raise KeyError(f"organisation {organisation_id} has no submitted responses in this round")
-    return found.iloc[0].to_dict()
+    return {column: values[0] for column, values in found.items()}
 
 
-def _org_level(bench, organisation_id, level, counts) -> list[dict]:
+def _org_level(bench, org: dict, level, counts) -> list[dict]:
     """Return an organisation's rows at one level with each benchmark's mean beside them."""
-    org = _org_row(bench, organisation_id)
-    table = bench.org_table(level)
-    rows = table[table["organisation_id"] == organisation_id]
-    item = [c for c in ("domain", "indicator") if c in rows]
-    out = rows[[*item, "score", *counts, *GAP_COLUMNS]].astype({c: str for c in item})
+    item = [c for c in ("domain", "indicator") if c in bench.org_table(level)]
+    found = organisation_columns(bench, level, org["organisation_id"], [*item, "score", *counts, *GAP_COLUMNS])
+    out = {c: [str(v) for v in values.tolist()] if c in item else _plain_list(values) for c, values in found.items()}
+    rows = len(found["score"])
     for by in ("area", "sector", "tayside"):
-        group = group_table(bench, by, level)
-        for column in GROUPINGS[by]:
-            group = group[group[column] == org[column]]
-        if item:  # the last item column (indicator, or domain) names the row
-            means = group.set_index(group[item[-1]].astype(str))["mean"]
-            out[f"{by}_mean"] = out[item[-1]].map(means)
-        else:
-            out[f"{by}_mean"] = group["mean"].iloc[0] if len(group) else float("nan")
-    return _records(out)
+        means = _group_means(bench, by, level).get(tuple(org[column] for column in GROUPINGS[by]), {})
+        # the last item column (indicator, or domain) names the row
+        out[f"{by}_mean"] = ([plain_value(means.get(key)) for key in out[item[-1]]] if item
+                             else [plain_value(means.get(None))] * rows)
+    return [dict(zip(out, row)) for row in zip(*out.values())]
 
 
 def _attach_change(rows: list[dict], previous, current, organisation_id, level) -> None:
