@@ -82,7 +82,7 @@ def alternate(fns: dict, repeat: int = 3) -> dict:
 
 
 def machine_cpu_seconds() -> float:
-    """Return the CPU seconds every process on the machine has used since boot (from /proc/stat)."""
+    """Return the CPU seconds every process on the machine has used since boot, and the host's steal (/proc/stat)."""
     fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
     user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
