@@ -239,7 +239,8 @@ def _rows(results: dict, ceiling: PhaseResult, concurrency, others: dict) -> lis
         problems += [f"{side}: {r.exhausted} clients ran out of rounds"
                      for side, r in (("app", app), ("bare", bare)) if r.exhausted]
         extra = {side: _summary(r) for side, r in (("app", app), ("bare", bare))}
-        problems.append(f"other processes, or the host taking CPU from this virtual machine (steal), used {others[c]:.2f} of its 2 cores meanwhile")
+        problems.append(f"other processes, or the host taking CPU from this virtual machine (steal), "
+                        f"used {others[c]:.2f} of its 2 cores meanwhile")
         rows.append(Row("1 submissions", f"c={c}: requests/s ({WORKERS} sync workers)", app.rate, bare.rate,
                         "req/s", target=f">= {TARGET_RATIO} x bare",
                         passed=app.rate >= TARGET_RATIO * bare.rate and len(problems) == 1,
