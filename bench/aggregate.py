@@ -25,7 +25,7 @@ from surveyapp.db import connect
 from surveyapp.framework_store import get_framework
 
 from . import synthetic
-from .common import PROJECT, Row, alternate
+from .common import PROJECT, Row, alternate, run_alone
 
 TARGET = 1.5
 BASELINE_SQL = """
@@ -142,13 +142,7 @@ def main(argv: list[str]) -> None:
     if argv and argv[0] == "--child":
         print(json.dumps(child(argv[1], argv[2], int(argv[3]), argv[4])))
         return
-    import tempfile
-
-    from .common import format_table
-
-    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
-    built = synthetic.build(directory, synthetic.NATIONAL)
-    print(format_table(run(built)))
+    run_alone("national", lambda built, directory: run(built))
 
 
 if __name__ == "__main__":

@@ -166,3 +166,15 @@ def save_rows(rows: list[Row], path: Path) -> None:
     """Write the rows as JSON next to the printed table."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([asdict(r) | {"ratio": r.ratio} for r in rows], indent=2))
+
+
+def run_alone(size_name: str, measure) -> None:
+    """Build a fresh synthetic database ("tayside" or "national") in a temporary folder, run one
+    benchmark on it with measure(built, directory) and print its table: each benchmark's `main`."""
+    import tempfile
+
+    from . import synthetic
+
+    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
+    built = synthetic.build(directory, {"tayside": synthetic.TAYSIDE, "national": synthetic.NATIONAL}[size_name])
+    print(format_table(measure(built, directory)))

@@ -23,7 +23,7 @@ import surveyapp.db
 from surveyapp import create_app
 
 from . import bare_app, synthetic
-from .common import Row
+from .common import Row, run_alone
 from .render import signed_in_client
 from .submit import prepare
 
@@ -125,13 +125,7 @@ def run(built: synthetic.Built, directory: Path) -> list[Row]:
 
 def main() -> None:
     """Run this benchmark alone on a fresh Tayside database."""
-    import tempfile
-
-    from .common import format_table
-
-    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
-    built = synthetic.build(directory, synthetic.TAYSIDE)
-    print(format_table(run(built, directory)))
+    run_alone("tayside", run)
 
 
 if __name__ == "__main__":

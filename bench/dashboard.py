@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import synthetic
-from .common import PASSWORD, Row, copy_database
+from .common import PASSWORD, Row, copy_database, run_alone
 
 TARGET_MS = 300
 EMAIL = "dashboard.facilitator@example.org"
@@ -177,13 +177,8 @@ def _missing(why: str) -> Row:
 
 def main() -> None:
     """Run this benchmark alone on a fresh national database."""
-    import tempfile
-
-    from .common import format_table
-
-    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
-    built = synthetic.build(directory, synthetic.NATIONAL)
-    print(format_table(run(built, directory, int(sys.argv[1]) if len(sys.argv) > 1 else 5)))
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    run_alone("national", lambda built, directory: run(built, directory, repeat))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from . import synthetic
-from .common import PROJECT, Row, alternate, machine_cpu_seconds
+from .common import PROJECT, Row, alternate, machine_cpu_seconds, run_alone
 
 TARGET_PER_REPORT = 1.3
 TARGET_SPEEDUP = 1.6
@@ -136,13 +136,7 @@ def _missing(what: str, exc) -> Row:
 
 def main() -> None:
     """Run this benchmark alone on a fresh Tayside database."""
-    import tempfile
-
-    from .common import format_table
-
-    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
-    built = synthetic.build(directory, synthetic.TAYSIDE)
-    print(format_table(run(built, directory)))
+    run_alone("tayside", run)
 
 
 if __name__ == "__main__":

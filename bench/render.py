@@ -18,7 +18,7 @@ from surveyapp.users import create_user
 
 from . import synthetic
 from .bare_app import create_bare_app
-from .common import PASSWORD, Row, compare_rates, copy_database, first_difference, normalise_html
+from .common import PASSWORD, Row, compare_rates, copy_database, first_difference, normalise_html, run_alone
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 EMAIL = "render.client@example.org"
@@ -122,13 +122,8 @@ def _domain(path: Path, key: str):
 
 def main() -> None:
     """Run this benchmark alone on a fresh Tayside database."""
-    import tempfile
-
-    from .common import format_table
-
-    directory = Path(tempfile.mkdtemp(prefix="surveyapp-bench-"))
-    built = synthetic.build(directory, synthetic.TAYSIDE)
-    print(format_table(run(built, directory, float(sys.argv[1]) if len(sys.argv) > 1 else 6.0)))
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 6.0
+    run_alone("tayside", lambda built, directory: run(built, directory, seconds))
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ def full_answers(domain, level="4"):
     return data
 
 
+def start(client, base):
+    """Start the response from the task list, as the lead's "Start now" button does."""
+    page = client.get(base + "/").get_data(as_text=True)
+    return client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+
+
 def save(client, url, data, action="continue"):
     page = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -125,8 +131,7 @@ def test_full_journey(client, db, journey):
 
 def test_submit_refused_until_every_section_is_complete(client, db, journey):
     base, fw, *_ = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     save(client, f"{base}/domains/{fw.domains[0].id}", full_answers(fw.domains[0]))
     page = client.get(base + "/check").get_data(as_text=True)
     refused = client.post(base + "/check", data={"csrf_token": csrf_token(page)})
@@ -139,8 +144,7 @@ def test_submit_refused_until_every_section_is_complete(client, db, journey):
 
 def test_double_submit_records_one_submission(client, db, journey):
     base, fw, *_ = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     for domain in fw.domains:
         save(client, f"{base}/domains/{domain.id}", full_answers(domain))
     token = csrf_token(client.get(base + "/check").get_data(as_text=True))
@@ -152,8 +156,7 @@ def test_double_submit_records_one_submission(client, db, journey):
 
 def test_stale_save_is_refused_and_keeps_what_was_typed(client, db, journey):
     base, fw, *_ = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     domain = fw.domains[0]
     url = f"{base}/domains/{domain.id}"
     old_page = client.get(url).get_data(as_text=True)
@@ -198,8 +201,7 @@ def test_someone_else_cannot_open_the_organisations_assessment(client, db, journ
 
 def test_a_value_outside_the_scale_is_refused_and_nothing_is_stored(client, db, journey):
     base, fw, *_ = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     domain = fw.domains[0]
     first = domain.scored_indicators[0]
     refused = save(client, f"{base}/domains/{domain.id}", {**full_answers(domain), first.id: "99"})
@@ -215,8 +217,7 @@ def test_a_value_outside_the_scale_is_refused_and_nothing_is_stored(client, db, 
 
 def test_a_domain_page_post_without_the_session_csrf_token_is_refused(client, db, journey):
     base, fw, *_ = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     domain = fw.domains[0]
     url = f"{base}/domains/{domain.id}"
     for token in ({}, {"csrf_token": "forged"}):
@@ -227,8 +228,7 @@ def test_a_domain_page_post_without_the_session_csrf_token_is_refused(client, db
 
 def test_the_submission_and_its_audit_entry_commit_together(client, db, journey):
     base, fw, round_id, org = journey
-    page = client.get(base + "/").get_data(as_text=True)
-    client.post(base + "/start", data={"csrf_token": csrf_token(page)})
+    start(client, base)
     for domain in fw.domains:
         save(client, f"{base}/domains/{domain.id}", full_answers(domain))
     token = csrf_token(client.get(base + "/check").get_data(as_text=True))
