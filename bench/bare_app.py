@@ -1,7 +1,7 @@
 """The bare baseline: a Flask app doing a respondent's journey with nothing but the essentials.
 
-Same libraries, same database and durability (surveyapp.db.connect: WAL,
-synchronous=FULL, busy timeout, one connection per request), the same SQL
+Same libraries, same database and durability (surveyapp.db: WAL,
+synchronous=FULL, busy timeout, one connection kept per worker), the same SQL
 reads and the same rows written in one IMMEDIATE transaction, and a flat
 Jinja2 template that renders the same HTML as the app's domain page. What it
 leaves out is what the app adds: sessions and sign-in, CSRF, permission
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, abort, g, redirect, render_template, request
 
-from surveyapp.db import connect, write_transaction
+from surveyapp.db import kept_connection, write_transaction
 from surveyapp.framework_store import get_framework
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -38,9 +38,9 @@ def create_bare_app(database: str) -> Flask:
     frameworks = {}
 
     def db():
-        """Return this request's connection, opening it on first use."""
+        """Return the connection this worker keeps, as the app does."""
         if "db" not in g:
-            g.db = connect(app.config["DATABASE"])
+            g.db = kept_connection(app.config["DATABASE"])
         return g.db
 
     def framework(key: str):
@@ -168,10 +168,10 @@ def _choices(key: str, ind) -> dict:
 
 
 def _close(exc=None) -> None:
-    """Close the request's connection, if one was opened."""
+    """End the request's use of the kept connection, leaving no transaction open."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.conn.in_transaction:
+        db.conn.execute("ROLLBACK")
 
 
 app = create_bare_app(os.environ["BENCH_BARE_DATABASE"]) if os.environ.get("BENCH_BARE_DATABASE") else None

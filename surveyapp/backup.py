@@ -11,11 +11,11 @@ checks that copy (integrity, foreign keys, that it is a surveyapp database
 whose migrations this version knows), keeps a copy of the database it is
 about to replace, then swaps the checked file in with one atomic rename.
 
-Stop the app before restoring. The app opens a connection per request, so
-once it is started again every request reads the restored file; but a
-request running during the swap would still be writing to the old file,
-and SQLite's -wal and -shm files are named after the path, not the file.
-The restore refuses to run while any connection has the database open.
+Stop the app before restoring. A running app keeps its connections open
+(surveyapp.db), and a connection keeps writing to the file it opened, while
+SQLite's -wal and -shm files are named after the path, not the file. The
+restore refuses to run while any connection has the database open; after
+it, the app's connections notice the new file and open it.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SQLite connections: one per request, always durable, never silently weak.
+"""SQLite connections: one kept per thread, always durable, never silently weak.
 
 Every connection runs with WAL, synchronous=FULL, foreign keys and a busy
 timeout; `connect` refuses to hand out a connection where any of those did
@@ -6,7 +6,9 @@ not take effect, because a lost acknowledged answer is the worst failure.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -74,17 +76,72 @@ def first_row(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
 
 
 def get_db() -> sqlite_utils.Database:
-    """Return this request's connection, opening it on first use."""
+    """Return this request's connection: the one this thread keeps for the database."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = kept_connection(current_app.config["DATABASE"])
     return g.db
 
 
 def close_db(exc=None) -> None:
-    """Close this request's connection, if one was opened."""
+    """End this request's use of the connection; it stays open for the next request."""
     db = g.pop("db", None)
-    if db is not None:
+    if db is not None and db.conn.in_transaction:
+        # nothing half done may reach the next request; every write commits inside its own block
+        db.conn.execute("ROLLBACK")
+
+
+# One connection per database file, per thread, kept between requests. Opening one
+# per request cost 35-43% of a request's CPU (PRAGMAs and their checks, SQLite
+# parsing the schema again, every statement prepared again, and the WAL checkpoint
+# on the last close: bench/RESULTS.md). A connection is opened again when the file
+# at the path is no longer the one it opened (replaced by a restore), and never
+# crosses a fork: the process id is part of the key.
+_KEPT = threading.local()
+MAX_KEPT = 4  # databases a thread keeps at once; an app has one, a test run many in turn
+
+
+def kept_connection(path: str | Path) -> sqlite_utils.Database:
+    """Return this thread's connection to the database at path, opening it when needed."""
+    path = str(path)
+    kept = getattr(_KEPT, "connections", None)
+    if kept is None or _KEPT.pid != os.getpid():
+        kept = _KEPT.connections = {}  # a forked child must not share its parent's
+        _KEPT.pid = os.getpid()
+    entry = kept.pop(path, None)
+    if entry is not None and entry[1] == _file_identity(path):
+        kept[path] = entry  # most recently used last
+        return entry[0]
+    if entry is not None:
+        _close_quietly(entry[0])
+    db = connect(path)
+    kept[path] = (db, _file_identity(path))
+    while len(kept) > MAX_KEPT:
+        _close_quietly(kept.pop(next(iter(kept)))[0])
+    return db
+
+
+def close_kept_connections() -> None:
+    """Close this thread's kept connections (a restore in this process, or shutting down)."""
+    kept = getattr(_KEPT, "connections", None) or {}
+    while kept:
+        _close_quietly(kept.popitem()[1][0])
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    """Return what tells one file at path from another that replaced it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _close_quietly(db: sqlite_utils.Database) -> None:
+    """Close a connection that is no longer wanted; a failure here must not fail a request."""
+    try:
         db.close()
+    except sqlite3.Error:
+        pass
 
 
 def init_app(app) -> None:

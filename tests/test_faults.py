@@ -1,6 +1,6 @@
 """Disk full, a read-only database and a busy database: a plain page, typed answers kept, nothing half written.
 
-Each fault is real SQLite behaviour on the request's own connection: a
+Each fault is real SQLite behaviour on the connection a request uses: a
 page limit makes SQLite report "database or disk is full", query_only
 makes it report "attempt to write a readonly database", and a write lock
 held by another connection, with a short busy timeout, makes it busy.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from flask import g
 
 from surveyapp import create_app
 from surveyapp.db import DatabaseSetupError, connect, get_db
@@ -22,14 +23,27 @@ LEAKS = ("Traceback", "sqlite", "INSERT", "UPDATE", "database or disk is full", 
 
 @pytest.fixture
 def faults(app):
-    """Let a test apply PRAGMAs to each request's connection, after the user is loaded."""
+    """Let a test apply PRAGMAs to each request's connection, after the user is loaded.
+
+    The app keeps its connection between requests, so each PRAGMA is undone
+    when the request ends: a fault lasts exactly as long as the test says.
+    """
     pragmas = []
 
     @app.before_request
     def apply_pragmas():
         conn = get_db().conn
+        g.undo_faults = []
         for pragma in pragmas:
-            conn.execute(pragma(conn) if callable(pragma) else pragma)
+            sql = pragma(conn) if callable(pragma) else pragma
+            name = sql.split()[1]
+            g.undo_faults.append(f"PRAGMA {name} = {conn.execute(f'PRAGMA {name}').fetchone()[0]}")
+            conn.execute(sql)
+
+    @app.teardown_request
+    def undo_pragmas(exc=None):
+        for sql in reversed(g.pop("undo_faults", [])):
+            get_db().conn.execute(sql)
 
     return pragmas
 

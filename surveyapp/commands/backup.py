@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..backup import BackupError, backup, restore
+from ..db import close_kept_connections
 
 
 @click.command("backup")
@@ -27,6 +28,7 @@ def backup_command(output):
 def restore_command(file):
     """Check a backup FILE and put it in place of the database. Stop the app first."""
     target = current_app.config["DATABASE"]
+    close_kept_connections()  # this command's own; a running app's still make the restore refuse
     try:
         kept = restore(file, target)
     except BackupError as exc:
