@@ -97,6 +97,7 @@ def close_db(exc=None) -> None:
 # at the path is no longer the one it opened (replaced by a restore), and never
 # crosses a fork: the process id is part of the key.
 _KEPT = threading.local()
+_INHERITED: list[dict] = []
 MAX_KEPT = 4  # databases a thread keeps at once; an app has one, a test run many in turn
 
 
@@ -105,7 +106,11 @@ def kept_connection(path: str | Path) -> sqlite_utils.Database:
     path = str(path)
     kept = getattr(_KEPT, "connections", None)
     if kept is None or _KEPT.pid != os.getpid():
-        kept = _KEPT.connections = {}  # a forked child must not share its parent's
+        if kept:
+            # inherited across a fork: SQLite connections must not be used, nor closed, in
+            # the child (closing could touch the parent's locks and WAL); leave them be
+            _INHERITED.append(kept)
+        kept = _KEPT.connections = {}
         _KEPT.pid = os.getpid()
     entry = kept.pop(path, None)
     if entry is not None and entry[1] == _file_identity(path):

@@ -53,3 +53,22 @@ def test_a_transaction_left_open_by_a_request_is_rolled_back_when_it_ends(app, d
     assert not conn.conn.in_transaction
     db.execute("INSERT INTO organisations (name, area, sector) VALUES ('Next (fictional)', 'Angus', 'NHS')")
     assert organisation_names(app) == {"Next (fictional)"}
+
+
+def test_a_forked_child_opens_its_own_connection_and_leaves_the_parents_alone(app):
+    path = app.config["DATABASE"]
+    parent = kept_connection(path)
+    parent.execute("INSERT INTO organisations (name, area, sector) VALUES ('Parent (fictional)', 'Angus', 'NHS')")
+    pid = os.fork()
+    if pid == 0:  # the child, as a `report --all` worker is
+        ok = False
+        try:
+            child = kept_connection(path)
+            ok = child is not parent and child.execute("SELECT count(*) FROM organisations").fetchone()[0] == 1
+            child.execute("INSERT INTO organisations (name, area, sector) VALUES ('Child (fictional)', 'Angus', 'NHS')")
+        finally:
+            os._exit(0 if ok else 1)
+    assert os.waitpid(pid, 0)[1] == 0
+    assert kept_connection(path) is parent
+    parent.execute("INSERT INTO organisations (name, area, sector) VALUES ('Parent again (fictional)', 'Angus', 'NHS')")
+    assert organisation_names(app) == {"Parent (fictional)", "Child (fictional)", "Parent again (fictional)"}
