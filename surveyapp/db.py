@@ -91,7 +91,7 @@ def close_db(exc=None) -> None:
 
 
 # One connection per database file, per thread, kept between requests. Opening one
-# per request cost 35-43% of a request's CPU (PRAGMAs and their checks, SQLite
+# per request cost a quarter to two fifths of a request's CPU (PRAGMAs and their checks, SQLite
 # parsing the schema again, every statement prepared again, and the WAL checkpoint
 # on the last close: bench/RESULTS.md). A connection is opened again when the file
 # at the path is no longer the one it opened (replaced by a restore), and never
