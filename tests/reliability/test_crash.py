@@ -125,7 +125,10 @@ def kill_cycles(server, start, rng, record):
             full += 1
         else:
             for pid in workers_of(server):
-                os.kill(pid, signal.SIGKILL)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass  # killed last cycle and reaped since it was listed: already gone
     return server, cycles, full
 
 
