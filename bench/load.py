@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+from .common import process_tree_cpu_seconds
+
 VERSION = re.compile(rb'name="version" value="(\d+)"')
 TOKEN = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"')
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -191,6 +193,7 @@ class PhaseResult:
     errors: list[str] = field(default_factory=list)
     client_cpu: float = 0.0
     exhausted: int = 0
+    server_cpu: float = 0.0  # CPU seconds the server's processes used meanwhile, when measured
 
     @property
     def requests(self) -> int:
@@ -211,8 +214,12 @@ class PhaseResult:
 
 
 def run_phase(clients: list[Client], plans: list[Plan], journey: Journey | None, seconds: float,
-              ping_path: str | None = None, saves_only: bool = False) -> PhaseResult:
-    """Run every client's journeys (or pings, or saves only) for `seconds`; return what was measured."""
+              ping_path: str | None = None, saves_only: bool = False,
+              server_pid: int | None = None) -> PhaseResult:
+    """Run every client's journeys (or pings, or saves only) for `seconds`; return what was measured.
+
+    With `server_pid`, also measure the CPU that server's process tree used.
+    """
     for client in clients:
         client.samples = []
     deadline_box = {}
@@ -243,6 +250,7 @@ def run_phase(clients: list[Client], plans: list[Plan], journey: Journey | None,
     threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(clients))]
     for t in threads:
         t.start()
+    server_cpu = process_tree_cpu_seconds(server_pid) if server_pid else 0.0
     cpu = time.process_time()
     start = time.perf_counter()
     deadline_box["end"] = start + seconds
@@ -252,8 +260,11 @@ def run_phase(clients: list[Client], plans: list[Plan], journey: Journey | None,
     # Requests finishing after the deadline count, over the time they took to finish.
     end = max([start + seconds] + [s.start + s.seconds for c in clients for s in c.samples])
     samples = [s for c in clients for s in c.samples]
-    return PhaseResult(len(clients), end - start, samples, sum(counts), errors,
-                       time.process_time() - cpu, exhausted[0])
+    client_cpu = time.process_time() - cpu
+    if server_pid:
+        server_cpu = process_tree_cpu_seconds(server_pid) - server_cpu
+    return PhaseResult(len(clients), end - start, samples, sum(counts), errors, client_cpu, exhausted[0],
+                       server_cpu)
 
 
 def merge(results: list[PhaseResult]) -> PhaseResult:
@@ -261,4 +272,5 @@ def merge(results: list[PhaseResult]) -> PhaseResult:
     return PhaseResult(
         results[0].concurrency, sum(r.seconds for r in results), [s for r in results for s in r.samples],
         sum(r.journeys for r in results), [e for r in results for e in r.errors],
-        sum(r.client_cpu for r in results), sum(r.exhausted for r in results))
+        sum(r.client_cpu for r in results), sum(r.exhausted for r in results),
+        sum(r.server_cpu for r in results))

@@ -178,9 +178,10 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
             slices = {"app": [], "bare": []}
             meter.start()
             for _ in range(SLICES):
-                slices["app"].append(run_phase(app_clients[:c], app_plans[:c], journey, seconds / SLICES))
-                slices["bare"].append(
-                    run_phase(bare_clients[:c], bare_plans[:c], bare_journey, seconds / SLICES))
+                slices["app"].append(run_phase(app_clients[:c], app_plans[:c], journey, seconds / SLICES,
+                                               server_pid=app_server.pid))
+                slices["bare"].append(run_phase(bare_clients[:c], bare_plans[:c], bare_journey, seconds / SLICES,
+                                                server_pid=bare_server.pid))
             others[c] = meter.stop()
             results["app", c], results["bare", c] = merge(slices["app"]), merge(slices["bare"])
             _report_progress(c, results)
@@ -255,12 +256,15 @@ def _rows(results: dict, ceiling: PhaseResult, concurrency, others: dict) -> lis
         rows.append(p99)
         rows.append(Row("1 submissions", f"c={c}: page saves/s (6 in each journey of 14 requests)",
                         _per_second(app, "save"), _per_second(bare, "save"), "saves/s"))
+        rows.append(Row("1 submissions", f"c={c}: server CPU a request (gunicorn's processes)",
+                        _server_ms(app), _server_ms(bare), "ms", higher_is_better=False,
+                        note=f"load generator: app {_client_ms(app):.2f} ms, bare {_client_ms(bare):.2f} ms "
+                             f"of CPU a request"))
     per_request_ms = 1000 * ceiling.client_cpu / max(1, ceiling.requests)
     rows.append(Row(
         "1 submissions", "load generator ceiling: c=8 GET /ping on the bare server", ceiling.rate, None,
         "req/s", note=f"load generator CPU {per_request_ms:.2f} ms a request on /ping; during the app phases "
-        + ", ".join(f"c={c}: {1000 * results['app', c].client_cpu / max(1, results['app', c].requests):.2f} ms"
-                    for c in concurrency),
+        + ", ".join(f"c={c}: {_client_ms(results['app', c]):.2f} ms" for c in concurrency),
         extra=_summary(ceiling)))
     return rows
 
@@ -277,6 +281,16 @@ def _save_rows(saves: dict) -> list[Row]:
                 extra={side: _summary(r) for side, r in saves.items()})]
 
 
+def _server_ms(r: PhaseResult) -> float:
+    """Return the server's CPU milliseconds per completed request."""
+    return 1000 * r.server_cpu / max(1, r.requests)
+
+
+def _client_ms(r: PhaseResult) -> float:
+    """Return the load generator's CPU milliseconds per completed request."""
+    return 1000 * r.client_cpu / max(1, r.requests)
+
+
 def _per_second(r: PhaseResult, kind: str) -> float:
     """Return how many requests of one kind completed a second."""
     return sum(s.kind == kind for s in r.samples) / r.seconds
@@ -287,7 +301,7 @@ def _summary(r: PhaseResult) -> dict:
     kinds = sorted({s.kind for s in r.samples})
     return {
         "requests": r.requests, "seconds": r.seconds, "rate": r.rate, "journeys": r.journeys,
-        "client_cpu_seconds": r.client_cpu, "errors": r.errors[:5], "exhausted": r.exhausted,
+        "client_cpu_seconds": r.client_cpu, "server_cpu_seconds": r.server_cpu, "errors": r.errors[:5], "exhausted": r.exhausted,
         "p50_ms": r.percentile(50), "p99_ms": r.percentile(99),
         "by_kind": {k: {"n": sum(s.kind == k for s in r.samples), "p50_ms": r.percentile(50, k),
                         "p99_ms": r.percentile(99, k)} for k in kinds},

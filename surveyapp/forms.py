@@ -6,6 +6,8 @@ gets comes from the FIELD_BUILDERS registry, keyed by question type.
 """
 from __future__ import annotations
 
+import threading
+
 from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -15,6 +17,7 @@ from .responses import Answer
 
 OPTION_PREFIX = "opt:"
 COMMENT_SUFFIX = "__comment"
+EVIDENCE_LABEL = "Evidence or comment"
 MAX_TEXT = 10_000
 MAX_COMMENT = 5_000
 
@@ -146,40 +149,80 @@ def _build_form_class(domain: Domain, require: bool) -> type[DomainForm]:
         setattr(GeneratedForm, ind.id, FIELD_BUILDERS[ind.type](ind, require and ind.required))
         if ind.evidence != "none":
             setattr(GeneratedForm, ind.id + COMMENT_SUFFIX,
-                    TextAreaField(ind.evidence_label or "Evidence or comment",
+                    TextAreaField(evidence_label(ind),
                                   validators=_comment_validators(ind, require),
                                   filters=[strip_nul]))
     return GeneratedForm
 
 
-def build_domain_form(framework: Framework, domain: Domain, require: bool,
-                      formdata=None, answers: dict[str, Answer] | None = None) -> DomainForm:
-    """Return a bound form for a domain, from the request or from stored answers."""
+def evidence_label(ind: Indicator) -> str:
+    """Return the label of an indicator's evidence box."""
+    return ind.evidence_label or EVIDENCE_LABEL
+
+
+# One bound form per domain form class, per thread, processed afresh for each post.
+# Binding builds every field object again (twenty on a page, half a millisecond,
+# a quarter of the app's own work on a save); `process` sets each field's data and
+# raw data from the new post alone, and `validate` replaces each field's errors,
+# so nothing of an earlier post survives (tests/test_forms.py). Threads never
+# share one: a request keeps its thread until it ends.
+_BOUND = threading.local()
+
+
+def build_domain_form(framework: Framework, domain: Domain, require: bool, formdata) -> DomainForm:
+    """Return a domain's form bound to what was posted, ready to validate."""
     cls = domain_form_class(framework.key, domain, require)
-    if formdata is not None:
-        return cls(formdata=formdata)
-    return cls(formdata=None, data=answers_to_data(domain, answers or {}))
+    bound = getattr(_BOUND, "forms", None)
+    if bound is None:
+        bound = _BOUND.forms = {}
+    key = (framework.key, domain.id, require)
+    form = bound.get(key)
+    if form is None or type(form) is not cls:
+        form = bound[key] = cls(formdata=formdata)
+        return form
+    form.form_errors = []
+    form.process(formdata)
+    for field in form:
+        field.errors = []  # until validate sets them: a form read before validating shows none
+    return form
 
 
-def answers_to_data(domain: Domain, answers: dict[str, Answer]) -> dict:
-    """Turn stored answers into form field data."""
-    data = {}
+# A page shows its questions from two plain dicts, field name -> text: the values
+# and the first error of each field. Viewing a page needs no bound form (binding
+# twenty WTForms fields was a tenth of a page view); a posted page that failed
+# validation shows what was typed and the form's errors.
+
+def stored_values(domain: Domain, answers: dict[str, Answer]) -> dict[str, str]:
+    """Return the page's field values from stored answers."""
+    values = {}
     for ind in domain.indicators:
         answer = answers.get(ind.id)
         if answer is None:
             continue
         if ind.type == "rating":
-            data[ind.id] = (OPTION_PREFIX + answer.option) if answer.option else (
+            value = (OPTION_PREFIX + answer.option) if answer.option else (
                 value_key(answer.value) if answer.value is not None else None)
         elif ind.type in ("choice", "yesno"):
-            data[ind.id] = answer.option
+            value = answer.option
         elif ind.type == "number":
-            data[ind.id] = answer.value
+            value = value_key(answer.value) if answer.value is not None else None
         else:
-            data[ind.id] = answer.text
-        if ind.evidence != "none":
-            data[ind.id + COMMENT_SUFFIX] = answer.comment
-    return data
+            value = answer.text
+        if value is not None:
+            values[ind.id] = value
+        if ind.evidence != "none" and answer.comment is not None:
+            values[ind.id + COMMENT_SUFFIX] = answer.comment
+    return values
+
+
+def typed_values(formdata) -> dict[str, str]:
+    """Return what was posted, as typed, to show again beside its errors."""
+    return {name: strip_nul(value) for name, value in formdata.items()}
+
+
+def form_errors(form: DomainForm) -> dict[str, str]:
+    """Return each field's first error, in the order the fields appear on the page."""
+    return {field.name: field.errors[0] for field in form if field.errors}
 
 
 def form_to_answers(domain: Domain, form: DomainForm) -> dict[str, Answer]:

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import security_headers
 from .db import get_db
-from .forms import value_key
+from .forms import evidence_label, value_key
 from .kept_forms import keep_form
 from .sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from .users import ROLE_NAMES, load_user
@@ -42,6 +42,7 @@ def init_app(app) -> None:
     app.before_request(_keep_timed_out_form)
     app.context_processor(lambda: {"current_user": g.get("user"), "role_names": ROLE_NAMES})
     app.add_template_filter(value_key, "value_key")
+    app.add_template_filter(evidence_label, "evidence_label")
     for code in (400, 403, 404, 405, 409, 413, 429, 500, 503):
         app.register_error_handler(code, _error_page)
 

@@ -7,7 +7,9 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from ..db import get_db
 from ..faults import unsaved_message, unsubmitted_message
-from ..forms import build_domain_form, describe_answer, form_to_answers
+from ..forms import (
+    build_domain_form, describe_answer, form_errors, form_to_answers, stored_values, typed_values,
+)
 from ..framework_store import get_framework
 from ..organisations import get_organisation
 from ..permissions import can_respond, can_view_results
@@ -101,13 +103,13 @@ def domain_page(round_id, org_id, domain_id):
                     return redirect(url_for(".task_list", round_id=round_id, org_id=org_id))
                 return redirect(_next_page(framework, domain, round_id, org_id))
         response = find_response(db, round_id, org_id, g.user["email"])
+        values, errors = typed_values(request.form), form_errors(form)
     else:
-        form = build_domain_form(framework, domain, require=False,
-                                 answers=load_answers(db, response["id"]))
+        values, errors = stored_values(domain, load_answers(db, response["id"])), {}
     position = [d.id for d in framework.domains].index(domain.id) + 1
     return render_template(
         "assess/domain.html", round=round_row, organisation=organisation, framework=framework,
-        domain=domain, form=form, response=response, editable=editable, position=position,
+        domain=domain, values=values, errors=errors, response=response, editable=editable, position=position,
         stale=stale, stale_text={k: describe_answer(framework.indicator(k), v)
                                  for k, v in (stale.changed.items() if stale else ())},
         fault=fault,
