@@ -1,12 +1,11 @@
-"""Security headers on every response, and cookie flags that follow the scheme.
+"""Security headers on every response.
 
 The policy allows no inline script: the pages load /static/app.js as a module
 and stylesheets from /static, nothing else, and may not be framed.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -32,28 +31,6 @@ HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SchemeAwareSessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the request came over HTTPS.
-
-    Also keeps the cookie's signing serializer while the keys stay the same:
-    Flask builds a new one for every request, and building one serializes an
-    empty dict to test the serializer, a tenth of a signed-in request's overhead.
-    """
-
-    _serializer = None  # (keys it was built with, serializer)
-
-    def get_signing_serializer(self, app):
-        """Return the serializer for the app's current secret keys, built once."""
-        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if self._serializer is None or self._serializer[0] != keys:
-            self._serializer = (keys, super().get_signing_serializer(app))
-        return self._serializer[1]
-
-    def get_cookie_secure(self, app) -> bool:
-        """Return True when configured so, or when this request is HTTPS."""
-        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
-
-
 def add_security_headers(response):
     """Add the security headers; forbid caching of every page that is not a static file."""
     headers = response.headers
@@ -74,8 +51,5 @@ def add_security_headers(response):
 
 
 def init_app(app) -> None:
-    """Set cookie flags and register the headers on every response."""
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
-    app.session_interface = SchemeAwareSessionInterface()
+    """Register the headers on every response."""
     app.after_request(add_security_headers)

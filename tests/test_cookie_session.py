@@ -1,0 +1,86 @@
+"""The session cookie: a cookie remembered as checked is read exactly as checking it would read it."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+from .conftest import csrf_token, sign_in
+from .security_world import add_user, ram_app
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from ram_app(tmp_path)
+
+
+@pytest.fixture
+def lead(db, make_org):
+    add_user(db, "lead@example.org", "service_lead", [make_org("Alpha Harbour Recovery Service (fictional)")])
+    return "lead@example.org"
+
+
+def signed_in(response) -> bool:
+    return response.status_code == 200
+
+
+def sign_in_and_remember(client, email):
+    """Sign in, then make requests until the browser's cookie has been checked and remembered."""
+    sign_in(client, email)
+    assert signed_in(client.get("/"))  # the first page adds the CSRF secret: a new cookie
+    assert signed_in(client.get("/"))  # that cookie, checked and remembered
+    return client.get_cookie("session").value
+
+
+def tampered(cookie: str) -> str:
+    """Change one character of the payload, keeping the signature."""
+    i = 3
+    return cookie[:i] + ("A" if cookie[i] != "A" else "B") + cookie[i + 1:]
+
+
+def test_a_changed_copy_of_a_remembered_cookie_is_refused(app, client, lead):
+    cookie = sign_in_and_remember(client, lead)
+    forger = app.test_client()
+    forger.set_cookie("session", tampered(cookie))
+    assert forger.get("/").headers["Location"].startswith("/sign-in")
+    # nor is the same signature accepted on a different payload after the real one was remembered
+    forger.set_cookie("session", cookie.split(".")[0][:-1] + "." + cookie.split(".", 1)[1])
+    assert forger.get("/").status_code == 302
+    assert signed_in(client.get("/"))
+
+
+def test_a_remembered_cookie_stops_working_when_the_secret_key_changes(app, client, lead):
+    sign_in_and_remember(client, lead)
+    app.secret_key = "a different secret key for the test"
+    assert client.get("/").headers["Location"].startswith("/sign-in")
+
+
+def test_a_remembered_cookie_stops_working_when_it_expires(app, client, lead):
+    app.permanent_session_lifetime = dt.timedelta(seconds=2)
+    sign_in_and_remember(client, lead)
+    time.sleep(3.1)  # the cookie's signature is stamped in whole seconds
+    assert client.get("/").headers["Location"].startswith("/sign-in")
+
+
+def _open(app, cookie):
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        from flask import request
+        return app.session_interface.open_session(app, request)
+
+
+def _cookie(app, data: dict) -> str:
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+@pytest.mark.parametrize("data", [
+    {"sid": "a session id", "csrf_token": "a csrf secret"},  # plain strings: remembered
+    {"sid": "a session id", "_flashes": [["message", "Saved"]]},  # a list: checked every time
+])
+def test_what_one_request_does_to_its_session_never_reaches_the_next(app, data):
+    cookie = _cookie(app, data)
+    first = _open(app, cookie)
+    assert dict(first) == data
+    first["sid"] = "changed by the first request"
+    first.setdefault("_flashes", []).append(["message", "Another"])
+    assert dict(_open(app, cookie)) == data
