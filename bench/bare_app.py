@@ -89,8 +89,8 @@ def create_bare_app(database: str) -> Flask:
         domain = fw.domain(domain_id)
         answers, comments = {}, {}
         for indicator, value, option, comment in database.execute(
-                "SELECT indicator_id, value, option, comment FROM answers WHERE response_id = ?",
-                [response_id]):
+                "SELECT indicator_id, value, option, comment FROM answers WHERE response_id = ? AND domain_id = ?",
+                [response_id, domain_id]):
             answers[indicator] = "opt:" + option if option else (value_key(value) if value is not None else None)
             comments[indicator] = comment
         position = [d.id for d in fw.domains].index(domain_id) + 1

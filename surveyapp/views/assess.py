@@ -105,7 +105,7 @@ def domain_page(round_id, org_id, domain_id):
         response = find_response(db, round_id, org_id, g.user["email"])
         values, errors = typed_values(request.form), form_errors(form)
     else:
-        values, errors = stored_values(domain, load_answers(db, response["id"])), {}
+        values, errors = stored_values(domain, load_answers(db, response["id"], domain.id)), {}
     position = [d.id for d in framework.domains].index(domain.id) + 1
     return render_template(
         "assess/domain.html", round=round_row, organisation=organisation, framework=framework,
