@@ -2,8 +2,9 @@
 
 Both run in this process through Flask's test client, one request at a time,
 on the same database: the app's full stack (session, sign-in check, CSRF
-token, permissions, WTForms, macros) against a bare Flask route that makes
-the same SQL reads and renders the same HTML from a flat template.
+token, permissions, macros; a page view binds no WTForms form since the third
+session, only a post does) against a bare Flask route that makes the same SQL
+reads and renders the same HTML from a flat template.
 Run alone: python -m bench.render
 """
 from __future__ import annotations
