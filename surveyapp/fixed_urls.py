@@ -16,7 +16,7 @@ from flask import request, url_for
 
 def fixed_url(endpoint: str, **values) -> str:
     """Return url_for(endpoint, **values), built once per script root."""
-    return _built(request.script_root, endpoint, tuple(sorted(values.items())))
+    return _built(request.script_root, endpoint, tuple(sorted(values.items())) if values else ())
 
 
 @lru_cache(maxsize=64)

@@ -27,6 +27,15 @@ def value_key(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _unanswered():
+    """A field's default: no answer.
+
+    WTForms calls a field's default on every post and catches the TypeError
+    when it is not callable (None is not): twenty exceptions on each page save.
+    """
+    return None
+
+
 def _short(text: str, limit: int = 80) -> str:
     """Shorten an indicator statement for use inside an error message."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -53,7 +62,7 @@ class AnswerRadioField(RadioField):
 
 def _radio_field(ind: Indicator, require: bool, values) -> AnswerRadioField:
     message = f"Select an answer for ‘{_short(ind.text)}’"
-    return AnswerRadioField(ind.text, accepted=frozenset(values),
+    return AnswerRadioField(ind.text, accepted=frozenset(values), default=_unanswered,
                             validators=[InputRequired(message) if require else Optional()])
 
 
@@ -75,7 +84,7 @@ def _text_field(ind: Indicator, require: bool):
     validators = [Length(max=MAX_TEXT, message=f"Answer must be {MAX_TEXT:,} characters or fewer")]
     if require:
         validators.insert(0, InputRequired(f"Enter an answer for ‘{_short(ind.text)}’"))
-    return TextAreaField(ind.text, validators=validators, filters=[strip_nul])
+    return TextAreaField(ind.text, validators=validators, filters=[strip_nul], default=_unanswered)
 
 
 def _number_field(ind: Indicator, require: bool):
@@ -84,7 +93,7 @@ def _number_field(ind: Indicator, require: bool):
         validators.append(NumberRange(
             ind.minimum, ind.maximum,
             message=_range_message(ind.minimum, ind.maximum)))
-    return FloatField(ind.text, validators=validators)
+    return FloatField(ind.text, validators=validators, default=_unanswered)
 
 
 def _range_message(low, high) -> str:
@@ -151,7 +160,7 @@ def _build_form_class(domain: Domain, require: bool) -> type[DomainForm]:
             setattr(GeneratedForm, ind.id + COMMENT_SUFFIX,
                     TextAreaField(evidence_label(ind),
                                   validators=_comment_validators(ind, require),
-                                  filters=[strip_nul]))
+                                  filters=[strip_nul], default=_unanswered))
     return GeneratedForm
 
 
