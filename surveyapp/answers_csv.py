@@ -157,7 +157,7 @@ def export_rows(db, round_id: int, framework: Framework):
 def export_csv(db, round_id: int, framework: Framework) -> str:
     """Return a round's submitted responses as long-format CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a bare CR in a comment is then quoted
     writer.writerow(COLUMNS)
     for row in export_rows(db, round_id, framework):
         writer.writerow([neutralise(c) for c in row])

@@ -45,7 +45,7 @@ def plan_rows(records) -> list[list]:
 def plan_csv(records) -> str:
     """Return the plan as CSV text."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180; a bare CR in a comment is then quoted
     writer.writerow(HEADINGS)
     for row in plan_rows(records):
         writer.writerow([neutralise(c) for c in row])

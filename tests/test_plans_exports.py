@@ -55,6 +55,15 @@ def test_csv_neutralises_formula_text():
     assert row["Organisation"] == "'-Org (fictional)"
 
 
+def test_csv_keeps_a_note_with_line_breaks_in_its_own_field():
+    note = "Board met in March\rdata still late\r\nchase in May"
+    text = plan_csv([record(latest_note=note), record()])
+    assert text.endswith("\r\n") and text.count("\r\n") >= 3  # RFC 4180 line ends
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 3  # heading and two actions: the breaks stayed inside the note
+    assert dict(zip(HEADINGS, rows[1]))["Latest progress note"] == note
+
+
 def test_xlsx_holds_text_as_text_and_dates_as_dates():
     book = load_workbook(io.BytesIO(plan_xlsx([record(**HOSTILE)], "=Improvement plan")))
     sheet = book["Improvement plan"]
