@@ -5,7 +5,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cookie_session, csrf_tokens, fixed_urls, security_headers
+from . import cookie_session, csrf_tokens, page_links, security_headers
 from .db import get_db
 from .forms import evidence_label, value_key
 from .kept_forms import keep_form
@@ -29,7 +29,7 @@ def init_app(app) -> None:
     csrf_tokens.init_app(app)
     cookie_session.init_app(app)
     security_headers.init_app(app)
-    fixed_urls.init_app(app)
+    page_links.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
