@@ -1,11 +1,12 @@
 """The CSRF token a page carries: signed once per session secret, not on every page.
 
 Flask-WTF signs the session's CSRF secret afresh on each request that renders
-a form (a timestamped signature, about 90 microseconds, a twentieth of a page
-view). Tokens here have no time limit (the session's own time-outs apply, see
-web.py), so a token signed earlier for the same secret is exactly as valid as
-a new one; each worker keeps the last one it signed for each secret. With a
-time limit configured, every page gets a freshly signed token as before.
+a form (a timestamped signature: about 90 microseconds of a page view's 2-4
+milliseconds). Tokens here have no time limit (the session's own time-outs
+apply, see web.py), so a token signed earlier for the same secret is exactly
+as valid as a new one; each worker keeps the last one it signed for each
+secret. With a time limit configured, every page gets a freshly signed token
+as before.
 """
 from __future__ import annotations
 

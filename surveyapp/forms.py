@@ -173,7 +173,7 @@ def evidence_label(ind: Indicator) -> str:
 # Binding builds every field object again (twenty on a page, half a millisecond,
 # a quarter of the app's own work on a save); `process` sets each field's data and
 # raw data from the new post alone, and `validate` replaces each field's errors,
-# so nothing of an earlier post survives (tests/test_forms.py). Threads never
+# so nothing of an earlier post survives (tests/test_domain_form.py). Threads never
 # share one: a request keeps its thread until it ends.
 _BOUND = threading.local()
 
