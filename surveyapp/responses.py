@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .db import first_row, write_transaction
 from .framework_model import Domain, Framework
@@ -16,8 +16,10 @@ from .framework_model import Domain, Framework
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
+    """One stored answer. A named tuple, not a frozen dataclass: a response's check builds
+    one per indicator, and a tuple is made in a third of the time."""
+
     value: float | None = None
     option: str | None = None
     text: str | None = None
@@ -27,6 +29,9 @@ class Answer:
     def is_blank(self) -> bool:
         """Return True when nothing was answered (a comment alone is not an answer)."""
         return self.value is None and not self.option and not self.text
+
+
+BLANK = Answer()
 
 
 class ResponseLocked(Exception):
@@ -96,8 +101,8 @@ def missing_required(domain: Domain, answers: dict[str, Answer]) -> list[str]:
     """Return ids of required indicators in a domain that have no answer."""
     return [
         i.id for i in domain.indicators
-        if i.required and answers.get(i.id, Answer()).is_blank
-        or i.evidence == "required" and not (answers.get(i.id, Answer()).comment or "").strip()
+        if i.required and answers.get(i.id, BLANK).is_blank
+        or i.evidence == "required" and not (answers.get(i.id, BLANK).comment or "").strip()
     ]
 
 
@@ -116,8 +121,8 @@ def save_domain(db, response_id: int, domain: Domain, answers: dict[str, Answer]
         if row[1] != base_version:
             stored = load_answers(db, response_id)
             changed = {
-                i: stored.get(i, Answer()) for i in ids
-                if stored.get(i, Answer()) != answers.get(i, Answer())
+                i: stored.get(i, BLANK) for i in ids
+                if stored.get(i, BLANK) != answers.get(i, BLANK)
             }
             raise StaleSave(row[1], changed)
         placeholders = ",".join("?" * len(ids))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cookie_session, csrf_tokens, page_links, security_headers
@@ -13,7 +13,7 @@ from .sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from .users import ROLE_NAMES, load_user
 from .views.uploads import refuse_unexpected_files
 
-csrf = CSRFProtect()
+csrf = csrf_tokens.RememberingCSRFProtect()
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
 NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a time-out
 

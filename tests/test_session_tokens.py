@@ -6,10 +6,11 @@ import datetime as dt
 import time
 
 import pytest
+from flask_wtf.csrf import CSRFError
 
 from surveyapp import csrf_tokens
 
-from .conftest import csrf_token, sign_in
+from .conftest import PASSWORD, csrf_token, sign_in
 from .security_world import add_user, ram_app
 
 
@@ -116,7 +117,57 @@ def test_a_token_from_an_earlier_session_is_refused(client, lead):
 def test_with_a_time_limit_every_page_gets_a_freshly_signed_token(app, client, lead):
     app.config["WTF_CSRF_TIME_LIMIT"] = 3600
     csrf_tokens._SIGNED.clear()
+    csrf_tokens._VALID.clear()
     sign_in(client, lead)
     token = csrf_token(client.get("/").get_data(as_text=True))
     assert csrf_tokens._SIGNED == {}
     assert _sign_out(client, token).status_code == 302
+    assert csrf_tokens._VALID == set()  # nothing remembered: every post is checked in full
+
+
+def _signed_out(client) -> bool:
+    return client.get("/").headers.get("Location", "").startswith("/sign-in")
+
+
+def _post_passes_csrf(app, client, token) -> bool:
+    """Run a sign-out post's request hooks (the CSRF check among them) without its view."""
+    cookie = client.get_cookie("session").value
+    with app.test_request_context("/sign-out", method="POST", data={"csrf_token": token},
+                                  headers={"Cookie": f"session={cookie}"}):
+        try:
+            app.preprocess_request()
+        except CSRFError:
+            return False
+        return True
+
+
+def test_a_token_checked_once_is_accepted_again_but_a_forged_one_never(app, client, lead):
+    sign_in(client, lead)
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    csrf_tokens._SIGNED.clear()
+    csrf_tokens._VALID.clear()  # as if another worker had signed the page: checked in full, then remembered
+    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert not _post_passes_csrf(app, client, forged)
+    assert _post_passes_csrf(app, client, token)
+    assert csrf_tokens._VALID  # remembered
+    assert not _post_passes_csrf(app, client, forged)  # the remembered token vouches for nothing else
+    assert _sign_out(client, token).status_code == 302
+    assert _signed_out(client)
+
+
+def test_over_https_a_remembered_token_still_needs_a_same_site_referrer(client, lead):
+    https = "https://localhost"
+    page = client.get("/sign-in", base_url=https).get_data(as_text=True)
+    client.post("/sign-in", base_url=https, headers={"Referer": f"{https}/sign-in"},
+                data={"email": lead, "password": PASSWORD, "csrf_token": csrf_token(page)})
+    client.get("/", base_url=https)  # the first page after signing in creates the session's CSRF secret
+    token = csrf_token(client.get("/", base_url=https).get_data(as_text=True))  # signed here: remembered
+    assert any(token in known for known in csrf_tokens._VALID)
+    for referrer in ({}, {"Referer": "https://elsewhere.example/"}):
+        refused = client.post("/sign-out", base_url=https, headers=referrer, data={"csrf_token": token})
+        assert refused.status_code == 400
+    assert client.get("/", base_url=https).status_code == 200  # still signed in
+    signed_out = client.post("/sign-out", base_url=https, headers={"Referer": f"{https}/"},
+                             data={"csrf_token": token})
+    assert signed_out.status_code == 302
+    assert client.get("/", base_url=https).headers["Location"].startswith("/sign-in")
