@@ -24,11 +24,12 @@ MOST = 4096  # secrets (and tokens) at once: forgotten together when full
 
 def _secret_key() -> tuple[str, str] | None:
     """Return (signing key, this session's CSRF secret), or None when tokens are not to be remembered."""
-    config = current_app.config
+    app = current_app._get_current_object()  # once, not once per use: every page and post asks
+    config = app.config
     raw = session.get(config["WTF_CSRF_FIELD_NAME"])
     if not isinstance(raw, str) or config["WTF_CSRF_TIME_LIMIT"] is not None:
         return None
-    return config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, raw
+    return config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, raw
 
 
 def _remember(key: tuple[str, str], token: str) -> None:

@@ -77,9 +77,10 @@ def first_row(db: sqlite_utils.Database, sql: str, params=()) -> dict | None:
 
 def get_db() -> sqlite_utils.Database:
     """Return this request's connection: the one this thread keeps for the database."""
-    if "db" not in g:
-        g.db = kept_connection(current_app.config["DATABASE"])
-    return g.db
+    db = g.get("db")  # one lookup through Flask's context: a request asks five or six times
+    if db is None:
+        db = g.db = kept_connection(current_app.config["DATABASE"])
+    return db
 
 
 def close_db(exc=None) -> None:

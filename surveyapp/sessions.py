@@ -11,7 +11,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from .db import first_row
 from .timestamps import iso, parse, utc_now
+from .users import ACCESS_COLUMNS, signed_in_user
 
 IDLE_MINUTES = 60        # a long domain page can take a while to write
 ABSOLUTE_HOURS = 12      # one working day, then sign in again
@@ -22,6 +24,19 @@ TOUCH_SECONDS = 60       # write last_seen_at at most this often, not on every r
 class SessionState:
     user_id: int | None = None            # the signed-in user, when the session is live
     timed_out_user_id: int | None = None  # whose session has just timed out, if that is why not
+    user: dict | None = None              # that user, as g.user holds it, unless deactivated
+
+
+# The session and its user in one read: every signed-in request makes it. The user's
+# columns are NULL when the account has been deactivated since signing in.
+SESSION_USER_SQL = (
+    "SELECT sessions.user_id AS session_user_id, sessions.created_at AS session_created_at, "
+    "sessions.last_seen_at AS session_last_seen_at, sessions.ended_at AS session_ended_at, "
+    f"users.*, {ACCESS_COLUMNS} "
+    "FROM sessions LEFT JOIN users ON users.id = sessions.user_id AND users.active = 1 "
+    "WHERE sessions.id_hash = ?"
+)
+SESSION_COLUMNS = ("session_user_id", "session_created_at", "session_last_seen_at", "session_ended_at")
 
 
 def _hash(token: str) -> str:
@@ -39,13 +54,13 @@ def start_session(db, user_id: int, now: dt.datetime | None = None) -> str:
 
 def check_session(db, token: str, idle_minutes: int = IDLE_MINUTES,
                   absolute_hours: int = ABSOLUTE_HOURS, now: dt.datetime | None = None) -> SessionState:
-    """Return who a session belongs to, ending it when it has timed out."""
+    """Return who a session belongs to, with their user row, ending the session when it has timed out."""
     now = now or utc_now()
-    row = db.execute("SELECT user_id, created_at, last_seen_at, ended_at FROM sessions WHERE id_hash = ?",
-                     [_hash(token)]).fetchone()
-    if row is None or row[3] is not None:
+    row = first_row(db, SESSION_USER_SQL, [_hash(token)])
+    if row is None or row["session_ended_at"] is not None:
         return SessionState()
-    user_id, created, last_seen = row[0], parse(row[1]), parse(row[2])
+    user_id, created, last_seen = (row.pop(column) for column in SESSION_COLUMNS[:3])
+    created, last_seen = parse(created), parse(last_seen)
     reason = ("absolute" if now - created > dt.timedelta(hours=absolute_hours)
               else "idle" if now - last_seen > dt.timedelta(minutes=idle_minutes) else None)
     if reason:
@@ -53,7 +68,8 @@ def check_session(db, token: str, idle_minutes: int = IDLE_MINUTES,
         return SessionState(timed_out_user_id=user_id)
     if now - last_seen > dt.timedelta(seconds=TOUCH_SECONDS):
         db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [iso(now), _hash(token)])
-    return SessionState(user_id=user_id)
+    del row["session_ended_at"]
+    return SessionState(user_id=user_id, user=None if row["id"] is None else signed_in_user(row))
 
 
 def end_session(db, token: str, reason: str, now: dt.datetime | None = None) -> None:

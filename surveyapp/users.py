@@ -53,30 +53,32 @@ def create_user(db, email: str, name: str, role: str, password: str | None = Non
     return user_id
 
 
-# One query, not three: every signed-in request loads its user.
-USER_SQL = (
-    "SELECT users.*, "
+# One query, not three: every signed-in request loads its user (with its session: sessions.py).
+ACCESS_COLUMNS = (
     "(SELECT json_group_array(organisation_id) FROM memberships WHERE user_id = users.id) AS organisations, "
-    "(SELECT json_group_array(area) FROM user_areas WHERE user_id = users.id) AS areas "
-    "FROM users WHERE id = ?"
+    "(SELECT json_group_array(area) FROM user_areas WHERE user_id = users.id) AS areas"
 )
+USER_SQL = f"SELECT users.*, {ACCESS_COLUMNS} FROM users WHERE id = ?"
 
 
-def _user_with_access(db, user_id: int, active_only: bool) -> dict | None:
-    """Return a user row with `organisations` (ids) and `areas` as frozensets."""
-    user = first_row(db, USER_SQL + (" AND active = 1" if active_only else ""), [user_id])
-    if user is not None:
-        user["organisations"] = frozenset(json.loads(user["organisations"]))
-        user["areas"] = frozenset(json.loads(user["areas"]))
+def _with_access(user: dict) -> dict:
+    """Turn a row's `organisations` and `areas` (JSON arrays) into frozensets."""
+    user["organisations"] = frozenset(json.loads(user["organisations"]))
+    user["areas"] = frozenset(json.loads(user["areas"]))
+    return user
+
+
+def signed_in_user(row: dict) -> dict:
+    """Return the user a row of USER_SQL's columns describes, as g.user holds it."""
+    user = _with_access(row)
+    user.pop("password_hash")  # g.user reaches templates; the hash has no business there
     return user
 
 
 def load_user(db, user_id: int) -> dict | None:
     """Return an active user with `organisations` (ids) and `areas` filled in."""
-    user = _user_with_access(db, user_id, active_only=True)
-    if user is not None:
-        user.pop("password_hash")  # g.user reaches templates; the hash has no business there
-    return user
+    user = first_row(db, USER_SQL + " AND active = 1", [user_id])
+    return None if user is None else signed_in_user(user)
 
 
 def user_id_by_email(db, email: str) -> int | None:
@@ -105,8 +107,9 @@ def account_id_by_email(db, email: str) -> int | None:
 
 def get_user(db, user_id: int) -> dict | None:
     """Return one user, active or not, with organisations and areas, without the hash."""
-    user = _user_with_access(db, user_id, active_only=False)
+    user = first_row(db, USER_SQL, [user_id])
     if user is not None:
+        _with_access(user)
         user["has_password"] = bool(user.pop("password_hash"))
     return user
 

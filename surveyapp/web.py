@@ -10,7 +10,7 @@ from .db import get_db
 from .forms import evidence_label, value_key
 from .kept_forms import keep_form
 from .sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
-from .users import ROLE_NAMES, load_user
+from .users import ROLE_NAMES
 from .views.uploads import refuse_unexpected_files
 
 csrf = csrf_tokens.RememberingCSRFProtect()
@@ -68,18 +68,16 @@ def _secure_defaults(app) -> None:
 
 def _load_signed_in_user() -> None:
     """Put the signed-in user, if any, on g.user; notice a session that has timed out."""
-    g.user = None
     token = session.get("sid")
-    if request.endpoint == "static" or not isinstance(token, str):
+    if not isinstance(token, str) or request.endpoint == "static":
+        g.user = None
         return
-    db = get_db()
-    state = check_session(db, token, current_app.config["SESSION_IDLE_MINUTES"],
-                          current_app.config["SESSION_ABSOLUTE_HOURS"])
-    if state.user_id:
-        g.user = load_user(db, state.user_id)
-        if g.user is None:  # deactivated since signing in
+    db, config = get_db(), current_app.config
+    state = check_session(db, token, config["SESSION_IDLE_MINUTES"], config["SESSION_ABSOLUTE_HOURS"])
+    g.user = state.user
+    if state.user is None:
+        if state.user_id:  # deactivated since signing in
             end_session(db, token, "deactivated")
-    if g.user is None:
         session.pop("sid", None)
     if state.timed_out_user_id:
         g.timed_out_user_id = state.timed_out_user_id
