@@ -63,9 +63,24 @@ class SchemeAwareSessionInterface(SecureCookieSessionInterface):
             self._checked[cookie] = (serializer, until, dict(data))
         return self.session_class(data)
 
+    def save_session(self, app, session, response):
+        """Flask's save_session, without adding Cookie to a Vary header that already names it.
+
+        Every page reads the session, and security_headers has already set Vary: Cookie;
+        Flask's response.vary.add parses and rewrites the header all the same, a sixth
+        of a redirect's own work.
+        """
+        if session.accessed and "cookie" in _vary_names(response):
+            session.accessed = False  # only Vary reads this flag; the session ends with the request
+        super().save_session(app, session, response)
+
     def get_cookie_secure(self, app) -> bool:
         """Return True when configured so, or when this request is HTTPS."""
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
+def _vary_names(response) -> set[str]:
+    return {name.strip().lower() for name in response.headers.get("Vary", "").split(",")}
 
 
 def init_app(app) -> None:

@@ -68,8 +68,8 @@ def _secure_defaults(app) -> None:
 
 def _load_signed_in_user() -> None:
     """Put the signed-in user, if any, on g.user; notice a session that has timed out."""
-    token = session.get("sid")
-    if not isinstance(token, str) or request.endpoint == "static":
+    token = None if request.endpoint == "static" else session.get("sid")  # a static file is the same for all
+    if not isinstance(token, str):
         g.user = None
         return
     db, config = get_db(), current_app.config

@@ -44,6 +44,21 @@ def test_signed_in_pages_are_never_cached(client, admin):
         assert_security_headers(response)
 
 
+def _vary(response) -> list[str]:
+    return [name.strip().lower() for value in response.headers.getlist("Vary") for name in value.split(",")]
+
+
+def test_pages_vary_on_the_cookie_once_whether_or_not_they_set_it(client, admin):
+    sign_in_directly(client, "admin@example.org")
+    client.get("/admin/users")  # the first page adds the CSRF secret to the cookie
+    reading = client.get("/admin/users")  # reads the session, sets no cookie
+    assert "Set-Cookie" not in reading.headers and _vary(reading) == ["cookie"]
+    signing_out = client.post("/sign-out", data={"csrf_token": csrf_token(reading.get_data(as_text=True))})
+    assert "Set-Cookie" in signing_out.headers and _vary(signing_out) == ["cookie"]
+    with client.get("/static/app.css") as static:
+        assert _vary(static) == []  # a static file is the same for everyone: shared caches may keep it
+
+
 def test_https_adds_hsts_and_secure_cookies(client):
     response = client.get("/sign-in", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
