@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: bench/run_all.py
 from bench import synthetic  # noqa: E402
 from bench.common import PROJECT, Row, format_table, save_rows  # noqa: E402
 
-BENCHMARKS = ("submit", "connections", "render", "pdf", "aggregate", "dashboard")
+BENCHMARKS = ("submit", "connections", "instructions", "render", "pdf", "aggregate", "dashboard")
 LIBRARIES = ("Flask", "Werkzeug", "Jinja2", "MarkupSafe", "WTForms", "Flask-WTF", "sqlite-utils", "pandas",
              "numpy", "reportlab", "gunicorn")
 
@@ -94,7 +94,7 @@ def run(selected: tuple[str, ...], directory: Path, seconds: float) -> tuple[lis
         log["conditions"][name] = conditions(directory)
         print(f"[bench] {name} done in {log['seconds'][name]} s", file=sys.stderr, flush=True)
 
-    if {"submit", "connections", "render", "pdf"} & set(selected):
+    if {"submit", "connections", "instructions", "render", "pdf"} & set(selected):
         start = time.perf_counter()
         tayside = synthetic.build_in_child(directory / "tayside", synthetic.TAYSIDE)
         log["seconds"]["build tayside"] = round(time.perf_counter() - start, 1)
@@ -107,6 +107,9 @@ def run(selected: tuple[str, ...], directory: Path, seconds: float) -> tuple[lis
     if "connections" in selected:
         from bench import connections
         step("connections", lambda: connections.run(tayside, directory / "tayside"))
+    if "instructions" in selected:
+        from bench import instructions
+        step("instructions", lambda: instructions.run(tayside, directory / "tayside"))
     if "pdf" in selected:
         from bench import pdf
         step("pdf", lambda: pdf.run(tayside, directory / "tayside"))

@@ -56,18 +56,17 @@ class RememberingCSRFProtect(CSRFProtect):
     """Flask-WTF's CSRFProtect, skipping only the signature check of a token known good for this session."""
 
     def protect(self, apply_exemptions=False):
-        if request.method in current_app.config["WTF_CSRF_METHODS"]:
-            key = _secret_key()
-            token = self._get_csrf_token() if key else None
-            if token and (*key, token) in _VALID:
-                self._check_referrer()
-                g.csrf_valid = True
-                return
-            super().protect(apply_exemptions)  # raises CSRFError when the token is bad
-            if token and g.get("csrf_valid"):
-                _remember(key, token)
+        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # what Flask-WTF's protect ends with for a GET, after looking up exemptions first
+        key = _secret_key()
+        token = self._get_csrf_token() if key else None
+        if token and (*key, token) in _VALID:
+            self._check_referrer()
+            g.csrf_valid = True
             return
-        super().protect(apply_exemptions)
+        super().protect(apply_exemptions)  # raises CSRFError when the token is bad
+        if token and g.get("csrf_valid"):
+            _remember(key, token)
 
     def _check_referrer(self) -> None:
         """Flask-WTF's referrer check for HTTPS posts, as its protect() does after the token."""
