@@ -12,6 +12,13 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench passphrase for synthetic clients"
+SECRET_KEY = "bench-" + "k" * 40
+
+
+
+def app_config(path: Path, built) -> dict:
+    """The app's settings for a benchmark run in process on a synthetic database (`built`: synthetic.Built)."""
+    return {"DATABASE": str(path), "SECRET_KEY": SECRET_KEY, "FRAMEWORKS_DIR": str(built.frameworks_dir)}
 
 
 @dataclass

@@ -24,7 +24,7 @@ import surveyapp.db
 from surveyapp import create_app
 
 from . import bare_app, synthetic
-from .common import Row, run_alone
+from .common import Row, app_config, run_alone
 from .render import signed_in_client
 from .submit import prepare
 
@@ -75,8 +75,7 @@ def measure(built: synthetic.Built, directory: Path) -> dict:
     results = {}
     for mode in ("kept", "per request"):
         with connection_per_request() if mode == "per request" else nullcontext():
-            app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench-secret-key-" + "x" * 16,
-                              "FRAMEWORKS_DIR": str(built.frameworks_dir)})
+            app = create_app(app_config(path, built))
             client, token = signed_in_client(app, plan.email)
             bare = bare_app.create_bare_app(str(path)).test_client()
             sides = {

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import synthetic
-from .common import PASSWORD, Row, copy_database, run_alone
+from .common import PASSWORD, Row, app_config, copy_database, run_alone
 
 TARGET_MS = 300
 EMAIL = "dashboard.facilitator@example.org"
@@ -38,8 +38,7 @@ def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
         create_user(db, EMAIL, "Dashboard Facilitator", "facilitator", password=PASSWORD, areas=["*"])
         create_user(db, LEAD_EMAIL, "Summary Lead", "service_lead", password=PASSWORD, organisations=[1])
     db.close()
-    app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench-" + "k" * 40,
-                      "FRAMEWORKS_DIR": str(built.frameworks_dir)})
+    app = create_app(app_config(path, built))
     try:
         client, _ = signed_in_client(app, EMAIL)
     except Exception as exc:  # noqa: BLE001 - reported as a row

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import synthetic
-from .common import PROJECT, Row, copy_database, run_alone
+from .common import PROJECT, Row, app_config, copy_database, run_alone
 
 JOURNEYS = 10  # measured journeys per side; three warm-up journeys each side come first
 WARM = 3
@@ -48,8 +48,7 @@ def _state(built: synthetic.Built, directory: Path) -> Path:
 
     path, plans, journey = prepare(built, directory, clients=1)
     plan = plans[0]
-    config = {"DATABASE": str(path), "SECRET_KEY": "bench-secret-key-" + "x" * 16,
-              "FRAMEWORKS_DIR": str(built.frameworks_dir)}
+    config = app_config(path, built)
     client, token = signed_in_client(create_app(config), plan.email)
     state = directory / "instructions.json"
     state.write_text(json.dumps({

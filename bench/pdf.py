@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from . import synthetic
-from .common import PROJECT, Row, alternate, machine_cpu_seconds, run_alone
+from .common import PROJECT, SECRET_KEY, Row, alternate, app_config, machine_cpu_seconds, run_alone
 
 TARGET_PER_REPORT = 1.3
 TARGET_SPEEDUP = 1.6
@@ -39,8 +39,7 @@ def one_report(built: synthetic.Built, repeat: int = 5) -> tuple[list[Row], dict
 
     from . import bare_pdf
 
-    app = create_app({"DATABASE": str(built.path), "SECRET_KEY": "bench-" + "k" * 40,
-                      "FRAMEWORKS_DIR": str(built.frameworks_dir)})
+    app = create_app(app_config(built.path, built))
     with app.app_context():
         db = get_db()
         definitions = load_report_definitions(app.config["REPORTS_DIR"])
@@ -84,7 +83,7 @@ def _pages(pdf: bytes) -> int:
 
 def report_all(built: synthetic.Built, path: Path, out: Path, jobs: int) -> dict:
     """Run `surveyapp report --all` in a child process; return wall and CPU seconds and the PDFs written."""
-    env = {**os.environ, "SURVEYAPP_DATABASE": str(path), "SURVEYAPP_SECRET_KEY": "bench-" + "k" * 40,
+    env = {**os.environ, "SURVEYAPP_DATABASE": str(path), "SURVEYAPP_SECRET_KEY": SECRET_KEY,
            "SURVEYAPP_FRAMEWORKS": str(built.frameworks_dir)}
     command = [str(Path(sys.executable).with_name("surveyapp")), "report", "--round", str(built.round_id),
                "--all", "-o", str(out), "--jobs", str(jobs)]

@@ -19,7 +19,7 @@ from surveyapp.users import create_user
 
 from . import synthetic
 from .bare_app import create_bare_app
-from .common import PASSWORD, Row, compare_rates, copy_database, first_difference, normalise_html, run_alone
+from .common import PASSWORD, Row, app_config, compare_rates, copy_database, first_difference, normalise_html, run_alone
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 EMAIL = "render.client@example.org"
@@ -65,8 +65,7 @@ def page_answers(domain) -> dict:
 def run(built: synthetic.Built, directory: Path, seconds: float = 6.0) -> list[Row]:
     """Render the page through the app and the bare baseline; return the result rows."""
     path, round_id = prepare(built, directory)
-    app = create_app({"DATABASE": str(path), "SECRET_KEY": "bench-secret-key-" + "x" * 16,
-                      "FRAMEWORKS_DIR": str(built.frameworks_dir)})
+    app = create_app(app_config(path, built))
     client, token = signed_in_client(app, EMAIL)
     base = f"/rounds/{round_id}/organisations/1"
     started = client.post(base + "/start", data={"csrf_token": token})

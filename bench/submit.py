@@ -22,7 +22,7 @@ from surveyapp.framework_store import get_framework
 from surveyapp.users import create_user
 
 from . import synthetic
-from .common import PASSWORD, Row, copy_database, machine_cpu_seconds, process_tree_cpu_seconds
+from .common import PASSWORD, SECRET_KEY, Row, copy_database, machine_cpu_seconds, process_tree_cpu_seconds
 from .load import TOKEN, Client, Journey, PhaseResult, Plan, merge, run_phase
 from .servers import WORKERS, gunicorn
 
@@ -153,7 +153,7 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 10.0,
     base_path, plans, journey = prepare(built, directory, most)
     app_db = copy_database(base_path, directory / "submit-app.sqlite")
     bare_db = copy_database(base_path, directory / "submit-bare.sqlite")
-    app_env = {"SURVEYAPP_DATABASE": str(app_db), "SURVEYAPP_SECRET_KEY": "bench-" + "k" * 40,
+    app_env = {"SURVEYAPP_DATABASE": str(app_db), "SURVEYAPP_SECRET_KEY": SECRET_KEY,
                "SURVEYAPP_FRAMEWORKS": str(built.frameworks_dir)}
     bare_env = {"BENCH_BARE_DATABASE": str(bare_db)}
     bare_journey = Journey(journey.domains, journey.answers, bare=True)

@@ -57,9 +57,11 @@ def check_session(db, token: str, idle_minutes: int = IDLE_MINUTES,
     """Return who a session belongs to, with their user row, ending the session when it has timed out."""
     now = now or utc_now()
     row = first_row(db, SESSION_USER_SQL, [_hash(token)])
-    if row is None or row["session_ended_at"] is not None:
+    if row is None:
         return SessionState()
-    user_id, created, last_seen = (row.pop(column) for column in SESSION_COLUMNS[:3])
+    user_id, created, last_seen, ended = (row.pop(column) for column in SESSION_COLUMNS)  # the rest is the user
+    if ended is not None:
+        return SessionState()
     created, last_seen = parse(created), parse(last_seen)
     reason = ("absolute" if now - created > dt.timedelta(hours=absolute_hours)
               else "idle" if now - last_seen > dt.timedelta(minutes=idle_minutes) else None)
@@ -68,7 +70,6 @@ def check_session(db, token: str, idle_minutes: int = IDLE_MINUTES,
         return SessionState(timed_out_user_id=user_id)
     if now - last_seen > dt.timedelta(seconds=TOUCH_SECONDS):
         db.execute("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?", [iso(now), _hash(token)])
-    del row["session_ended_at"]
     return SessionState(user_id=user_id, user=None if row["id"] is None else signed_in_user(row))
 
 
