@@ -9,18 +9,18 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Create and wire the Flask application."""
     app = Flask(__name__, instance_relative_config=True)
-    from . import template_env
+    from surveyapp import template_env
 
     template_env.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    from .config import settings_from_environment
+    from surveyapp.config import settings_from_environment
 
     app.config.from_mapping(settings_from_environment(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.from_mapping(config)
 
-    from . import cli, db, faults, web
+    from surveyapp import cli, db, faults, web
 
     db.init_app(app)
     faults.init_app(app)

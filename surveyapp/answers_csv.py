@@ -10,11 +10,11 @@ import csv
 import io
 from collections import defaultdict
 
-from .db import write_transaction
-from .forms import value_key
-from .framework_model import Framework, Indicator
-from .organisations import RowError, check_organisation
-from .responses import Answer, new_reference
+from surveyapp.db import write_transaction
+from surveyapp.forms import value_key
+from surveyapp.framework_model import Framework, Indicator
+from surveyapp.organisations import RowError, check_organisation
+from surveyapp.responses import Answer, new_reference
 
 COLUMNS = ("organisation", "area", "sector", "respondent", "domain", "indicator", "value", "comment")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -25,8 +25,8 @@ import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
-from .aggregation import benchmark_round
-from .framework_store import framework_for_round
+from surveyapp.aggregation import benchmark_round
+from surveyapp.framework_store import framework_for_round
 
 T = TypeVar("T")
 

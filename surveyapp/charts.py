@@ -17,8 +17,8 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isAnything
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from .fonts import register_fonts
-from .report_blocks import Chart
+from surveyapp.fonts import register_fonts
+from surveyapp.report_blocks import Chart
 
 BASE_FONT_SIZE = 9.0
 # (colour, dash pattern, marker) per series: colour, line and shape all differ.

@@ -8,15 +8,15 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from .commands.backup import backup_command, restore_command
-from .commands.report import report_command
-from .db import get_db
-from .framework_errors import FrameworkErrors
-from .framework_loader import check_distinct_versions, load_framework_file
-from .framework_store import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
-from .migrations import migrations
-from .organisations import parse_organisations_csv, upsert_organisations
-from .rounds import create_round, get_round, list_rounds
+from surveyapp.commands.backup import backup_command, restore_command
+from surveyapp.commands.report import report_command
+from surveyapp.db import get_db
+from surveyapp.framework_errors import FrameworkErrors
+from surveyapp.framework_loader import check_distinct_versions, load_framework_file
+from surveyapp.framework_store import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
+from surveyapp.migrations import migrations
+from surveyapp.organisations import parse_organisations_csv, upsert_organisations
+from surveyapp.rounds import create_round, get_round, list_rounds
 
 
 def init_app(app) -> None:
@@ -29,7 +29,7 @@ def init_app(app) -> None:
 
 def main() -> None:
     """Run the `surveyapp` console script."""
-    from . import create_app
+    from surveyapp import create_app
 
     FlaskGroup(create_app=create_app, add_default_commands=True,
                help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
@@ -171,7 +171,7 @@ def _round_framework(db, round_id):
 @with_appcontext
 def import_responses_command(file, round_id):
     """Import submitted responses from a long-format CSV; any error imports nothing."""
-    from .answers_csv import import_responses
+    from surveyapp.answers_csv import import_responses
 
     db = get_db()
     framework = _round_framework(db, round_id)
@@ -193,7 +193,7 @@ def import_responses_command(file, round_id):
 @with_appcontext
 def export_responses_command(round_id, output):
     """Export a round's submitted responses to a long-format CSV."""
-    from .answers_csv import export_csv
+    from surveyapp.answers_csv import export_csv
 
     db = get_db()
     text = export_csv(db, round_id, _round_framework(db, round_id))
@@ -205,7 +205,7 @@ def export_responses_command(round_id, output):
 @with_appcontext
 def demo_command():
     """Load frameworks, fictional organisations, people, rounds and responses."""
-    from .demo import load_demo
+    from surveyapp.demo import load_demo
 
     db = get_db()
     errors = prepare_database(db, current_app.config["FRAMEWORKS_DIR"])
@@ -232,6 +232,6 @@ def users_group():
 @with_appcontext
 def users_create(email, name, role, organisations, areas, password):
     """Create a user who can sign in."""
-    from .users import create_user
+    from surveyapp.users import create_user
 
     click.echo(create_user(get_db(), email, name, role, password, organisations, areas))

@@ -11,11 +11,21 @@ from typing import Callable
 
 import pandas as pd
 
-from .aggregation import RoundBenchmark, benchmark_records
-from .framework_model import Framework
-from .progress import MEASURES, PROGRESS_SQL, progress_counts
-from .report_blocks import (
-    MISSING, Cell, Chart, Series, Table, fmt_count, fmt_number, make_table, score_cell, suppressible, text_cell,
+from surveyapp.aggregation import RoundBenchmark, benchmark_records
+from surveyapp.framework_model import Framework
+from surveyapp.progress import MEASURES, PROGRESS_SQL, progress_counts
+from surveyapp.report_blocks import (
+    MISSING,
+    Cell,
+    Chart,
+    Series,
+    Table,
+    fmt_count,
+    fmt_number,
+    make_table,
+    score_cell,
+    suppressible,
+    text_cell,
 )
 
 STATUS_WORDS = {"submitted": "Submitted", "started": "In progress", "invited": "Not started"}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 
-from .db import write_transaction
-from .demo_plans import load_demo_plans
-from .framework_store import get_framework, list_frameworks
-from .responses import new_reference
-from .rounds import create_round
-from .users import create_user
+from surveyapp.db import write_transaction
+from surveyapp.demo_plans import load_demo_plans
+from surveyapp.framework_store import get_framework, list_frameworks
+from surveyapp.responses import new_reference
+from surveyapp.rounds import create_round
+from surveyapp.users import create_user
 
 DEMO_PASSWORD = "tayside demo passphrase"
 SEED = 20261122

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from .framework_model import Domain, Framework, Indicator
-from .responses import Answer
+from surveyapp.framework_model import Domain, Framework, Indicator
+from surveyapp.responses import Answer
 
 OPTION_PREFIX = "opt:"
 COMMENT_SUFFIX = "__comment"

@@ -10,13 +10,21 @@ import hashlib
 import json
 from pathlib import Path
 
-from .framework_errors import DefinitionError, FrameworkErrors, format_path
-from .framework_model import (
-    Choice, DevelopmentRule, Domain, Framework, Indicator, Level, Option, Scale, Source,
+from surveyapp.framework_errors import DefinitionError, FrameworkErrors, format_path
+from surveyapp.framework_model import (
+    Choice,
+    DevelopmentRule,
+    Domain,
+    Framework,
+    Indicator,
+    Level,
+    Option,
+    Scale,
+    Source,
     StrengthRule,
 )
-from .framework_validators import SEMANTIC_RULES, check_structure
-from .framework_yaml import load_with_lines
+from surveyapp.framework_validators import SEMANTIC_RULES, check_structure
+from surveyapp.framework_yaml import load_with_lines
 
 
 def load_framework_file(path: str | Path) -> Framework:

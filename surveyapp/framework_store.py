@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from .framework_errors import DefinitionError
-from .framework_loader import framework_from_definition, load_framework_dir
-from .framework_model import Framework
+from surveyapp.framework_errors import DefinitionError
+from surveyapp.framework_loader import framework_from_definition, load_framework_dir
+from surveyapp.framework_model import Framework
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
-from .framework_model import Framework
+from surveyapp.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
+from surveyapp.framework_model import Framework
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .framework_store import framework_for_round, get_framework
-from .plan_progress import (
-    AWAITING_RESULTS, COMPARED, NO_NEXT_ROUND, ActionProgress, BenchmarkCache, Movement,
-    describe_movement, progress_for_actions,
+from surveyapp.framework_store import framework_for_round, get_framework
+from surveyapp.plan_progress import (
+    AWAITING_RESULTS,
+    COMPARED,
+    NO_NEXT_ROUND,
+    ActionProgress,
+    BenchmarkCache,
+    Movement,
+    describe_movement,
+    progress_for_actions,
 )
-from .plans import STATUSES, Action, is_overdue, list_actions
-from .rounds import get_round, previous_round_id
-from .summaries import strengths_and_development
+from surveyapp.plans import STATUSES, Action, is_overdue, list_actions
+from surveyapp.rounds import get_round, previous_round_id
+from surveyapp.summaries import strengths_and_development
 
 PROGRESS_STATES = {
     NO_NEXT_ROUND: "No later round of this framework yet",

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .db import write_transaction
-from .framework_store import framework_for_round
+from surveyapp.db import write_transaction
+from surveyapp.framework_store import framework_for_round
 
 STATUSES = MappingProxyType({
     "not_started": "Not started", "on_track": "On track", "at_risk": "At risk", "done": "Done",

@@ -23,9 +23,9 @@ from reportlab.platypus import (
     KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
-from .charts import BASE_FONT_SIZE, drawing_for
-from .fonts import register_fonts
-from .report_blocks import Report
+from surveyapp.charts import BASE_FONT_SIZE, drawing_for
+from surveyapp.fonts import register_fonts
+from surveyapp.report_blocks import Report
 
 MARGIN = 20 * mm
 FRAME_WIDTH = A4[0] - 2 * MARGIN

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .aggregation import ANSWER_COUNTS, STATS
-from .answers_csv import neutralise
-from .report_blocks import SUPPRESSED, suppression_note
+from surveyapp.aggregation import ANSWER_COUNTS, STATS
+from surveyapp.answers_csv import neutralise
+from surveyapp.report_blocks import SUPPRESSED, suppression_note
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
 
-from .aggregation import RoundBenchmark
-from .group_detail import group_is_suppressed
-from .render_pdf import render_pdf
-from .report_context import warm_caches
-from .report_model import RoundData, build_report
+from surveyapp.aggregation import RoundBenchmark
+from surveyapp.group_detail import group_is_suppressed
+from surveyapp.render_pdf import render_pdf
+from surveyapp.report_context import warm_caches
+from surveyapp.report_model import RoundData, build_report
 
 _WORKER: dict = {}
 

@@ -7,17 +7,37 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from .group_detail import group_agreement, group_highlights, organisation_distribution
-from .report_blocks import (
-    Chart, Item, ItemList, Notice, Paragraphs, Series, Subheading, fmt_count, fmt_gap, fmt_number,
-    fmt_score, is_missing, make_table, score_cell, suppressible, text_cell,
+from surveyapp.group_detail import group_agreement, group_highlights, organisation_distribution
+from surveyapp.report_blocks import (
+    Chart,
+    Item,
+    ItemList,
+    Notice,
+    Paragraphs,
+    Series,
+    Subheading,
+    fmt_count,
+    fmt_gap,
+    fmt_number,
+    fmt_score,
+    is_missing,
+    make_table,
+    score_cell,
+    suppressible,
+    text_cell,
 )
-from .report_context import GroupContext
-from .report_plan import improvement_plan
-from .report_sections import (
-    change_words, compare, cover_section, domain_chart, empty_section, method_section, section,
+from surveyapp.report_context import GroupContext
+from surveyapp.report_plan import improvement_plan
+from surveyapp.report_sections import (
+    change_words,
+    compare,
+    cover_section,
+    domain_chart,
+    empty_section,
+    method_section,
+    section,
 )
-from .summaries import change_since
+from surveyapp.summaries import change_since
 
 
 def _notice(ctx: GroupContext) -> Notice:

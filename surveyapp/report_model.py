@@ -10,17 +10,17 @@ import datetime as dt
 import re
 import unicodedata
 
-from .aggregation import benchmark_round
-from .cache import round_cache
-from .evidence import evidence_comments
-from .framework_store import framework_for_round
-from .plan_records import plan_for_report
-from .report_blocks import Report
-from .report_context import GroupContext, OrganisationContext, ReportInputs
-from .report_definitions import ReportDefinition
-from .report_group import GROUP_SECTIONS
-from .report_org import ORGANISATION_SECTIONS
-from .rounds import get_round, previous_round_id
+from surveyapp.aggregation import benchmark_round
+from surveyapp.cache import round_cache
+from surveyapp.evidence import evidence_comments
+from surveyapp.framework_store import framework_for_round
+from surveyapp.plan_records import plan_for_report
+from surveyapp.report_blocks import Report
+from surveyapp.report_context import GroupContext, OrganisationContext, ReportInputs
+from surveyapp.report_definitions import ReportDefinition
+from surveyapp.report_group import GROUP_SECTIONS
+from surveyapp.report_org import ORGANISATION_SECTIONS
+from surveyapp.rounds import get_round, previous_round_id
 
 BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),
             "area": (GroupContext, GROUP_SECTIONS), "sector": (GroupContext, GROUP_SECTIONS)}

@@ -3,16 +3,33 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from .report_blocks import (
-    Item, ItemList, Paragraphs, Subheading, fmt_count, fmt_gap, fmt_number, fmt_score, is_missing,
-    make_table, score_cell, suppressible, text_cell,
+from surveyapp.report_blocks import (
+    Item,
+    ItemList,
+    Paragraphs,
+    Subheading,
+    fmt_count,
+    fmt_gap,
+    fmt_number,
+    fmt_score,
+    is_missing,
+    make_table,
+    score_cell,
+    suppressible,
+    text_cell,
 )
-from .report_context import OrganisationContext
-from .report_plan import improvement_plan
-from .report_sections import (
-    change_words, compare, cover_section, domain_chart, empty_section, method_section, section,
+from surveyapp.report_context import OrganisationContext
+from surveyapp.report_plan import improvement_plan
+from surveyapp.report_sections import (
+    change_words,
+    compare,
+    cover_section,
+    domain_chart,
+    empty_section,
+    method_section,
+    section,
 )
-from .summaries import organisation_agreement
+from surveyapp.summaries import organisation_agreement
 
 
 def _hidden(record: dict | None) -> bool:

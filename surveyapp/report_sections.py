@@ -1,11 +1,21 @@
 """Section builders that every kind of report shares: cover, method, charts of domain scores."""
 from __future__ import annotations
 
-from .report_blocks import (
-    Chart, Facts, Paragraphs, Section, Series, SUPPRESSED, Table, fmt_number, is_missing, make_table,
-    score_cell, text_cell,
+from surveyapp.report_blocks import (
+    Chart,
+    Facts,
+    Paragraphs,
+    Section,
+    Series,
+    SUPPRESSED,
+    Table,
+    fmt_number,
+    is_missing,
+    make_table,
+    score_cell,
+    text_cell,
 )
-from .report_context import ReportContext
+from surveyapp.report_context import ReportContext
 
 # Differences smaller than this are described as "close to" in plain-words summaries.
 NEAR = 0.25

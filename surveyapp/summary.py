@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from .cache import kept_benchmark
-from .summaries import organisation_summary
+from surveyapp.cache import kept_benchmark
+from surveyapp.summaries import organisation_summary
 
 
 def _number(value):

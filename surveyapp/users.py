@@ -6,8 +6,8 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import first_row
-from .passwords import normalise
+from surveyapp.db import first_row
+from surveyapp.passwords import normalise
 
 ROLES = ("service_lead", "facilitator", "commissioner", "admin")
 ROLE_NAMES = {

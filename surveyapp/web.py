@@ -5,13 +5,13 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cookie_session, csrf_tokens, page_links, security_headers
-from .db import get_db
-from .forms import evidence_label, value_key
-from .kept_forms import keep_form
-from .sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
-from .users import ROLE_NAMES
-from .views.uploads import refuse_unexpected_files
+from surveyapp import cookie_session, csrf_tokens, page_links, security_headers
+from surveyapp.db import get_db
+from surveyapp.forms import evidence_label, value_key
+from surveyapp.kept_forms import keep_form
+from surveyapp.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
+from surveyapp.users import ROLE_NAMES
+from surveyapp.views.uploads import refuse_unexpected_files
 
 csrf = csrf_tokens.RememberingCSRFProtect()
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
@@ -20,9 +20,9 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, sessions, headers, the user loader and error pages."""
-    from .views import account, admin, assess, auth, facilitate, home, records, rounds
-    from .views import plans
-    from .views import reports as results
+    from surveyapp.views import account, admin, assess, auth, facilitate, home, records, rounds
+    from surveyapp.views import plans
+    from surveyapp.views import reports as results
 
     _secure_defaults(app)
     csrf.init_app(app)
@@ -120,7 +120,7 @@ def _error_page(error):
 
 def _audit_refusal(action: str) -> None:
     """Record a refused request: who, which organisation, which page (never the form)."""
-    from .views.events import record_event
+    from surveyapp.views.events import record_event
 
     org_id = (request.view_args or {}).get("org_id")
     record_event(action, organisation_id=org_id if isinstance(org_id, int) else None,

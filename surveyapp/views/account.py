@@ -6,23 +6,28 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from .. import throttle
-from ..db import get_db, write_transaction
-from ..organisations import get_organisation
-from ..passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from ..plain_text import clean_line
-from ..sessions import end_user_sessions
-from ..timestamps import parse
-from ..tokens import (
-    INVITATION, PASSWORD_RESET, LinkProblem, issue_token, read_token, recent_resets, use_token,
+from surveyapp import throttle
+from surveyapp.db import get_db, write_transaction
+from surveyapp.organisations import get_organisation
+from surveyapp.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from surveyapp.plain_text import clean_line
+from surveyapp.sessions import end_user_sessions
+from surveyapp.timestamps import parse
+from surveyapp.tokens import INVITATION, PASSWORD_RESET, LinkProblem, issue_token, read_token, recent_resets, use_token
+from surveyapp.users import (
+    MAX_EMAIL,
+    account_id_by_email,
+    add_membership,
+    create_user,
+    get_user,
+    hash_password,
+    looks_like_email,
+    set_password_hash,
+    user_id_by_email,
 )
-from ..users import (
-    MAX_EMAIL, account_id_by_email, add_membership, create_user, get_user, hash_password,
-    looks_like_email, set_password_hash, user_id_by_email,
-)
-from .auth import begin_session
-from .events import record_event
-from .mail import send_message
+from surveyapp.views.auth import begin_session
+from surveyapp.views.events import record_event
+from surveyapp.views.mail import send_message
 
 bp = Blueprint("account", __name__)
 

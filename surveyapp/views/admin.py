@@ -8,22 +8,36 @@ from wtforms import EmailField, HiddenField, RadioField, SelectField, SelectMult
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from ..db import get_db, write_transaction
-from ..framework_store import list_frameworks
-from ..organisations import (
-    AREAS, SECTORS, check_organisation, organisation_id_by_name, parse_organisations_csv, upsert_organisations,
+from surveyapp.db import get_db, write_transaction
+from surveyapp.framework_store import list_frameworks
+from surveyapp.organisations import (
+    AREAS,
+    SECTORS,
+    check_organisation,
+    organisation_id_by_name,
+    parse_organisations_csv,
+    upsert_organisations,
 )
-from ..permissions import can_administer
-from ..plain_text import clean_line
-from ..sessions import end_user_sessions
-from ..users import (
-    ALL_AREAS, MAX_EMAIL, ROLE_NAMES, account_id_by_email, create_user, get_user, list_users,
-    looks_like_email, set_active, set_areas, set_memberships,
+from surveyapp.permissions import can_administer
+from surveyapp.plain_text import clean_line
+from surveyapp.sessions import end_user_sessions
+from surveyapp.users import (
+    ALL_AREAS,
+    MAX_EMAIL,
+    ROLE_NAMES,
+    account_id_by_email,
+    create_user,
+    get_user,
+    list_users,
+    looks_like_email,
+    set_active,
+    set_areas,
+    set_memberships,
 )
-from .account import send_invitation
-from .events import record_event
-from .guards import found, login_required, require
-from .uploads import accepts_files
+from surveyapp.views.account import send_invitation
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
+from surveyapp.views.uploads import accepts_files
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_CSV_BYTES = 1024 * 1024

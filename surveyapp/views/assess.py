@@ -5,22 +5,36 @@ import sqlite3
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..db import get_db
-from ..faults import unsaved_message, unsubmitted_message
-from ..forms import (
-    build_domain_form, describe_answer, form_errors, form_to_answers, stored_values, typed_values,
+from surveyapp.db import get_db
+from surveyapp.faults import unsaved_message, unsubmitted_message
+from surveyapp.forms import (
+    build_domain_form,
+    describe_answer,
+    form_errors,
+    form_to_answers,
+    stored_values,
+    typed_values,
 )
-from ..framework_store import get_framework
-from ..organisations import get_organisation
-from ..permissions import can_respond, can_view_results
-from ..responses import (
-    Incomplete, ResponseLocked, StaleSave, domain_statuses, find_response, incomplete_domains,
-    load_answers, missing_required, save_domain, start_response, submit_response,
+from surveyapp.framework_store import get_framework
+from surveyapp.organisations import get_organisation
+from surveyapp.permissions import can_respond, can_view_results
+from surveyapp.responses import (
+    Incomplete,
+    ResponseLocked,
+    StaleSave,
+    domain_statuses,
+    find_response,
+    incomplete_domains,
+    load_answers,
+    missing_required,
+    save_domain,
+    start_response,
+    submit_response,
 )
-from ..rounds import get_round, is_open
-from ..summary import organisation_summary_for
-from .events import record_event
-from .guards import found, login_required, require
+from surveyapp.rounds import get_round, is_open
+from surveyapp.summary import organisation_summary_for
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
 
 bp = Blueprint("assess", __name__, url_prefix="/rounds/<int:round_id>/organisations/<int:org_id>")
 

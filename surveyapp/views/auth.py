@@ -8,14 +8,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from .. import throttle
-from ..db import get_db
-from ..kept_forms import belongs_to, take_form
-from ..passwords import MAX_LENGTH
-from ..sessions import end_session, purge_old_sessions, start_session
-from ..users import MAX_EMAIL, account_id_by_email, check_credentials, load_user, looks_like_email
-from .events import record_event
-from .guards import login_required
+from surveyapp import throttle
+from surveyapp.db import get_db
+from surveyapp.kept_forms import belongs_to, take_form
+from surveyapp.passwords import MAX_LENGTH
+from surveyapp.sessions import end_session, purge_old_sessions, start_session
+from surveyapp.users import MAX_EMAIL, account_id_by_email, check_credentials, load_user, looks_like_email
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import login_required
 
 bp = Blueprint("auth", __name__)
 

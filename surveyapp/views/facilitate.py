@@ -7,17 +7,17 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..db import get_db
-from ..organisations import get_organisation
-from ..permissions import can_facilitate, can_run_rounds
-from ..plain_text import clean_line, clean_lines
-from ..responses import get_response, reopen_response
-from ..rounds import get_round
-from ..users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
-from .account import send_invitation
-from .events import record_event
-from .guards import found, login_required, require
-from .mail import send_message
+from surveyapp.db import get_db
+from surveyapp.organisations import get_organisation
+from surveyapp.permissions import can_facilitate, can_run_rounds
+from surveyapp.plain_text import clean_line, clean_lines
+from surveyapp.responses import get_response, reopen_response
+from surveyapp.rounds import get_round
+from surveyapp.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from surveyapp.views.account import send_invitation
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
+from surveyapp.views.mail import send_message
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 MAX_REASON = 1_000

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from ..db import get_db
-from ..rounds import is_open, list_rounds
+from surveyapp.db import get_db
+from surveyapp.rounds import is_open, list_rounds
 
 bp = Blueprint("home", __name__)
 

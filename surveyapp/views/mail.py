@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..db import get_db
-from ..outbox import queue_message
+from surveyapp.db import get_db
+from surveyapp.outbox import queue_message
 
 
 def send_message(to_address: str, subject: str, body: str) -> int:

@@ -12,21 +12,31 @@ from flask import (
     Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for,
 )
 
-from ..db import get_db
-from ..framework_store import get_framework
-from ..organisations import AREAS, get_organisation
-from ..permissions import can_edit_plan, can_view_area_plan, can_view_results
-from ..plan_exports import plan_csv, plan_xlsx
-from ..plan_filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
-from ..plan_progress import BenchmarkCache
-from ..plan_records import action_records, development_areas
-from ..plans import (
-    STATUSES, PlanError, StaleAction, add_note, complete_action, create_action, get_action, is_overdue,
-    list_actions, list_notes, rounds_with_results, update_action,
+from surveyapp.db import get_db
+from surveyapp.framework_store import get_framework
+from surveyapp.organisations import AREAS, get_organisation
+from surveyapp.permissions import can_edit_plan, can_view_area_plan, can_view_results
+from surveyapp.plan_exports import plan_csv, plan_xlsx
+from surveyapp.plan_filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plan_progress import BenchmarkCache
+from surveyapp.plan_records import action_records, development_areas
+from surveyapp.plans import (
+    STATUSES,
+    PlanError,
+    StaleAction,
+    add_note,
+    complete_action,
+    create_action,
+    get_action,
+    is_overdue,
+    list_actions,
+    list_notes,
+    rounds_with_results,
+    update_action,
 )
-from .events import record_event
-from .guards import found, login_required, require
-from .plan_forms import ActionForm, NoteForm, form_errors
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
+from surveyapp.views.plan_forms import ActionForm, NoteForm, form_errors
 
 bp = Blueprint("plans", __name__)
 EXPORTS = {"csv": "text/csv; charset=utf-8",

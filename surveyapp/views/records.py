@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, request
 
-from ..audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
-from ..db import get_db
-from ..outbox import get_message, list_messages
-from ..permissions import can_administer
-from ..timestamps import utc_now
-from .events import record_event
-from .guards import found, login_required, require
+from surveyapp.audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
+from surveyapp.db import get_db
+from surveyapp.outbox import get_message, list_messages
+from surveyapp.permissions import can_administer
+from surveyapp.timestamps import utc_now
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
 
 bp = Blueprint("records", __name__, url_prefix="/admin")
 MAX_PAGE = 1_000_000

@@ -10,24 +10,24 @@ import json
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
-from ..aggregation import BY, LEVELS, benchmark_records, record_columns
-from ..answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
-from ..charts import drawing_for
-from ..cache import round_cache
-from ..dashboard import Filters, build_dashboard, indicator_distribution
-from ..db import get_db
-from ..organisations import AREAS, SECTORS, get_organisation
-from ..permissions import can_run_rounds, can_view_area_plan, can_view_group, can_view_results, covers_area
-from ..plan_records import plan_for_report
-from ..render_pdf import render_pdf
-from ..render_svg import svg_markup
-from ..render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
-from ..report_blocks import HEAT_BANDS
-from ..report_definitions import load_report_file
-from ..report_model import RoundData, group_report, load_round_data, organisation_report, slug
-from ..rounds import get_round, list_rounds
-from .events import record_event
-from .guards import found, login_required, require
+from surveyapp.aggregation import BY, LEVELS, benchmark_records, record_columns
+from surveyapp.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
+from surveyapp.charts import drawing_for
+from surveyapp.cache import round_cache
+from surveyapp.dashboard import Filters, build_dashboard, indicator_distribution
+from surveyapp.db import get_db
+from surveyapp.organisations import AREAS, SECTORS, get_organisation
+from surveyapp.permissions import can_run_rounds, can_view_area_plan, can_view_group, can_view_results, covers_area
+from surveyapp.plan_records import plan_for_report
+from surveyapp.render_pdf import render_pdf
+from surveyapp.render_svg import svg_markup
+from surveyapp.render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
+from surveyapp.report_blocks import HEAT_BANDS
+from surveyapp.report_definitions import load_report_file
+from surveyapp.report_model import RoundData, group_report, load_round_data, organisation_report, slug
+from surveyapp.rounds import get_round, list_rounds
+from surveyapp.views.events import record_event
+from surveyapp.views.guards import found, login_required, require
 
 bp = Blueprint("reports", __name__, url_prefix="/results")
 AREA_SLUGS = {slug(a): a for a in AREAS}

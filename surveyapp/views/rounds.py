@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..db import get_db
-from ..framework_store import list_frameworks
-from ..permissions import can_run_rounds
-from ..rounds import create_round, get_round, list_rounds, set_round_status
-from .guards import found, login_required, require
+from surveyapp.db import get_db
+from surveyapp.framework_store import list_frameworks
+from surveyapp.permissions import can_run_rounds
+from surveyapp.rounds import create_round, get_round, list_rounds, set_round_status
+from surveyapp.views.guards import found, login_required, require
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage/rounds")
 
