@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from surveyapp.aggregation import benchmark_round
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 from surveyapp.framework_store import get_framework
 
 from . import synthetic

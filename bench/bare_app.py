@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, abort, g, redirect, render_template, request
 
-from surveyapp.db import kept_connection, write_transaction
+from surveyapp.storage.db import kept_connection, write_transaction
 from surveyapp.framework_store import get_framework
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -1,7 +1,7 @@
 """What-if for benchmark 1: the journey's CPU with a kept connection, and with one per request.
 
 Both the app and the bare baseline keep one SQLite connection per worker
-between requests (surveyapp.db.kept_connection). Before, both opened one per
+between requests (surveyapp.storage.db.kept_connection). Before, both opened one per
 request and closed it at the end, which set and checked the PRAGMAs, made
 SQLite parse the schema and prepare every statement again and, when it was
 the last connection, checkpoint the WAL. This measures, in this process
@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-import surveyapp.db
+import surveyapp.storage.db
 from surveyapp import create_app
 
 from . import bare_app, synthetic
@@ -35,19 +35,19 @@ JOURNEYS = 12  # per side and mode, taking turns
 @contextmanager
 def connection_per_request():
     """Patch kept_connection, for the app and the bare route, to open a new connection every time."""
-    original, last = surveyapp.db.kept_connection, []
+    original, last = surveyapp.storage.db.kept_connection, []
 
     def fresh(path):
         while last:
             last.pop().close()  # the previous request's: closed, as a request's end used to close it
-        last.append(surveyapp.db.connect(path))
+        last.append(surveyapp.storage.db.connect(path))
         return last[-1]
 
-    surveyapp.db.kept_connection = bare_app.kept_connection = fresh
+    surveyapp.storage.db.kept_connection = bare_app.kept_connection = fresh
     try:
         yield
     finally:
-        surveyapp.db.kept_connection = bare_app.kept_connection = original
+        surveyapp.storage.db.kept_connection = bare_app.kept_connection = original
         while last:
             last.pop().close()
 
@@ -105,7 +105,7 @@ def run(built: synthetic.Built, directory: Path) -> list[Row]:
             note=f"median of {JOURNEYS} journeys each, taking turns"),
         Row("1 submissions", "what-if, in process: the same with a new connection for every request (as both "
             "ran before)", per["app"] * 1000, per["bare"] * 1000, "ms", higher_is_better=False,
-            note=f"a projection (the bench patches surveyapp.db.kept_connection in its own process); keeping "
+            note=f"a projection (the bench patches surveyapp.storage.db.kept_connection in its own process); keeping "
                  f"the connection saves the app {100 * (1 - kept['app'] / per['app']):.0f}% of its CPU, "
                  f"the bare route {100 * (1 - kept['bare'] / per['bare']):.0f}%"),
     ]

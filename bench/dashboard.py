@@ -27,7 +27,7 @@ LEAD_EMAIL = "summary.lead@example.org"
 def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
     """Time the dashboard; return the result rows (or why it could not run)."""
     from surveyapp import create_app
-    from surveyapp.db import connect, write_transaction
+    from surveyapp.storage.db import connect, write_transaction
     from surveyapp.users import create_user
 
     from .render import signed_in_client
@@ -152,7 +152,7 @@ def cache_wired():
 
 def _submit_one_more(path: Path, built: synthetic.Built, reference: str) -> None:
     """Add one submitted response with full answers to the round, as an import would."""
-    from surveyapp.db import connect, write_transaction
+    from surveyapp.storage.db import connect, write_transaction
     from surveyapp.framework_store import get_framework
 
     db = connect(path)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from surveyapp import create_app
-from surveyapp.db import connect, write_transaction
+from surveyapp.storage.db import connect, write_transaction
 from surveyapp.users import create_user
 
 from . import synthetic

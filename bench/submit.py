@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from surveyapp.db import connect, write_transaction
+from surveyapp.storage.db import connect, write_transaction
 from surveyapp.framework_store import get_framework
 from surveyapp.users import create_user
 

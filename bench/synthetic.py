@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from surveyapp.cli import prepare_database
-from surveyapp.db import connect, write_transaction
+from surveyapp.storage.db import connect, write_transaction
 from surveyapp.framework_store import get_framework
 from surveyapp.organisations import AREAS, SECTORS
 

@@ -20,7 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from surveyapp import cli, db, faults, web
+    from surveyapp import cli, faults, web
+    from surveyapp.storage import db
 
     db.init_app(app)
     faults.init_app(app)

@@ -10,7 +10,7 @@ import csv
 import io
 from collections import defaultdict
 
-from surveyapp.db import write_transaction
+from surveyapp.storage.db import write_transaction
 from surveyapp.forms import value_key
 from surveyapp.framework_model import Framework, Indicator
 from surveyapp.organisations import RowError, check_organisation

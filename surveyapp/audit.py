@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 MAX_DETAIL = 1_000
 PAGE_SIZE = 100

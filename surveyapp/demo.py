@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from surveyapp.db import write_transaction
+from surveyapp.storage.db import write_transaction
 from surveyapp.demo_plans import load_demo_plans
 from surveyapp.framework_store import get_framework, list_frameworks
 from surveyapp.responses import new_reference

@@ -11,7 +11,7 @@ import sqlite3
 
 from flask import current_app, render_template, request
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 
 # Primary SQLite result code -> (why, in words that finish "... because", page title).
 FAULTS = {

@@ -11,7 +11,7 @@ import hashlib
 import json
 import secrets
 
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 KEEP_HOURS = 24
 MAX_TOKEN = 100

@@ -5,7 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from surveyapp.db import first_row
+from surveyapp.storage.db import first_row
 
 AREAS = ("Dundee City", "Angus", "Perth and Kinross", "Tayside-wide")
 SECTORS = (

@@ -6,7 +6,7 @@ development the web layer also writes each message to the log.
 """
 from __future__ import annotations
 
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 
 def queue_message(db, to_address: str, subject: str, body: str) -> int:

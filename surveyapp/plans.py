@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from surveyapp.db import write_transaction
+from surveyapp.storage.db import write_transaction
 from surveyapp.framework_store import framework_for_round
 
 STATUSES = MappingProxyType({

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from surveyapp.db import first_row
+from surveyapp.storage.db import first_row
 
 
 def create_round(db, framework_key: str, title: str, opens_on: str | None = None,

@@ -11,8 +11,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from surveyapp.db import first_row
-from surveyapp.timestamps import iso, parse, utc_now
+from surveyapp.storage.db import first_row
+from surveyapp.storage.timestamps import iso, parse, utc_now
 from surveyapp.users import ACCESS_COLUMNS, signed_in_user
 
 IDLE_MINUTES = 60        # a long domain page can take a while to write

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 WINDOW_MINUTES = 15
 MAX_PER_EMAIL = 5      # then that email is refused for up to WINDOW_MINUTES

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 
-from surveyapp.timestamps import iso, parse, utc_now
+from surveyapp.storage.timestamps import iso, parse, utc_now
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"

@@ -6,7 +6,7 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from surveyapp.db import first_row
+from surveyapp.storage.db import first_row
 from surveyapp.passwords import normalise
 
 ROLES = ("service_lead", "facilitator", "commissioner", "admin")

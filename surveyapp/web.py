@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import cookie_session, csrf_tokens, page_links, security_headers
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.forms import evidence_label, value_key
 from surveyapp.kept_forms import keep_form
 from surveyapp.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session

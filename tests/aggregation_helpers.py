@@ -1,9 +1,9 @@
 """Build small rounds in a real SQLite file for the aggregation tests."""
 from __future__ import annotations
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 from surveyapp.framework_loader import load_framework_text
-from surveyapp.migrations import migrations
+from surveyapp.storage.migrations import migrations
 
 # Scale 1-6 with two non-scoring options. Domain "lead": l1 (weight 2), l2,
 # a text and a number question (neither scored); domain "work": w1, w2, w3.

@@ -9,7 +9,7 @@ import pytest
 
 from surveyapp import create_app
 from surveyapp.cli import prepare_database
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 
 PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"

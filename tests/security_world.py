@@ -18,7 +18,7 @@ from pathlib import Path
 from itsdangerous import URLSafeTimedSerializer
 
 from surveyapp.cli import prepare_database
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 from surveyapp.framework_store import get_framework, latest_version_key
 from surveyapp.kept_forms import keep_form
 from surveyapp.outbox import queue_message

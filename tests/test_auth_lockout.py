@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from surveyapp import throttle
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 from .conftest import PASSWORD, sign_in
 from .security_world import add_user, ram_app

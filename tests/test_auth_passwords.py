@@ -75,7 +75,7 @@ def test_the_common_password_list_is_shipped_and_its_size_documented():
 
 
 def test_the_same_password_typed_in_another_unicode_form_still_signs_in(app):
-    from surveyapp.db import connect
+    from surveyapp.storage.db import connect
 
     composed = unicodedata.normalize("NFC", "café au lait, très chaud")
     decomposed = unicodedata.normalize("NFD", composed)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 
-from surveyapp.timestamps import iso, utc_now
+from surveyapp.storage.timestamps import iso, utc_now
 
 from .conftest import csrf_token, sign_in
 from .security_world import add_user, fill_in, ram_app

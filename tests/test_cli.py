@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import shutil
 
-from surveyapp.db import connect
-from surveyapp.migrations import migrations
+from surveyapp.storage.db import connect
+from surveyapp.storage.migrations import migrations
 
 from .conftest import PROJECT
 from .test_framework_loader import VALID

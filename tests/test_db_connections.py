@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import threading
 
-from surveyapp.db import connect, get_db, kept_connection
+from surveyapp.storage.db import connect, get_db, kept_connection
 
 from .conftest import copy_database
 

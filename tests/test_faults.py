@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from flask import g
 
 from surveyapp import create_app
-from surveyapp.db import DatabaseSetupError, connect, get_db
+from surveyapp.storage.db import DatabaseSetupError, connect, get_db
 from surveyapp.framework_store import framework_for_round
 
 from .conftest import PROJECT, csrf_token, sign_in

@@ -5,8 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.backup import BackupError, backup, restore
-from surveyapp.db import close_kept_connections
+from surveyapp.storage.backup import BackupError, backup, restore
+from surveyapp.storage.db import close_kept_connections
 
 
 @click.command("backup")

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from surveyapp.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.framework_store import framework_for_round
 
 

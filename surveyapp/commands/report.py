@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.organisations import normalise_area, normalise_sector
 from surveyapp.rounds import get_round
 

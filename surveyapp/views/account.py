@@ -7,12 +7,12 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp import throttle
-from surveyapp.db import get_db, write_transaction
+from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.organisations import get_organisation
 from surveyapp.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from surveyapp.plain_text import clean_line
+from surveyapp.storage.plain_text import clean_line
 from surveyapp.sessions import end_user_sessions
-from surveyapp.timestamps import parse
+from surveyapp.storage.timestamps import parse
 from surveyapp.tokens import INVITATION, PASSWORD_RESET, LinkProblem, issue_token, read_token, recent_resets, use_token
 from surveyapp.users import (
     MAX_EMAIL,

@@ -8,7 +8,7 @@ from wtforms import EmailField, HiddenField, RadioField, SelectField, SelectMult
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from surveyapp.db import get_db, write_transaction
+from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.framework_store import list_frameworks
 from surveyapp.organisations import (
     AREAS,
@@ -19,7 +19,7 @@ from surveyapp.organisations import (
     upsert_organisations,
 )
 from surveyapp.permissions import can_administer
-from surveyapp.plain_text import clean_line
+from surveyapp.storage.plain_text import clean_line
 from surveyapp.sessions import end_user_sessions
 from surveyapp.users import (
     ALL_AREAS,

@@ -5,7 +5,7 @@ import sqlite3
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.faults import unsaved_message, unsubmitted_message
 from surveyapp.forms import (
     build_domain_form,

@@ -9,7 +9,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from surveyapp import throttle
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.kept_forms import belongs_to, take_form
 from surveyapp.passwords import MAX_LENGTH
 from surveyapp.sessions import end_session, purge_old_sessions, start_session

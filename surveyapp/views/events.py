@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import g, request
 
 from surveyapp.audit import record
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 
 
 def record_event(action: str, organisation_id: int | None = None, detail: str = "", *,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.rounds import is_open, list_rounds
 
 bp = Blueprint("home", __name__)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.outbox import queue_message
 
 

@@ -12,7 +12,7 @@ from flask import (
     Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for,
 )
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.framework_store import get_framework
 from surveyapp.organisations import AREAS, get_organisation
 from surveyapp.permissions import can_edit_plan, can_view_area_plan, can_view_results

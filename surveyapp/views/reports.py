@@ -15,7 +15,7 @@ from surveyapp.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
 from surveyapp.charts import drawing_for
 from surveyapp.cache import round_cache
 from surveyapp.dashboard import Filters, build_dashboard, indicator_distribution
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.permissions import can_run_rounds, can_view_area_plan, can_view_group, can_view_results, covers_area
 from surveyapp.plan_records import plan_for_report

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from surveyapp.db import get_db
+from surveyapp.storage.db import get_db
 from surveyapp.framework_store import list_frameworks
 from surveyapp.permissions import can_run_rounds
 from surveyapp.rounds import create_round, get_round, list_rounds, set_round_status

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from surveyapp.cli import prepare_database
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 from surveyapp.demo import load_demo
 
 from ..conftest import PROJECT

@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 
 from .conftest import assert_accessible, screenshot
 

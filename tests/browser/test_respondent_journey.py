@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 
 from .conftest import assert_accessible, assert_no_horizontal_scroll, screenshot
 

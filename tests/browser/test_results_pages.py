@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 
 from .conftest import assert_accessible, assert_no_horizontal_scroll, screenshot
 

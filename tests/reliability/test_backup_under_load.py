@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from surveyapp.backup import database_problems
-from surveyapp.db import connect
+from surveyapp.storage.backup import database_problems
+from surveyapp.storage.db import connect
 from surveyapp.framework_store import framework_for_round
 
 from .live import (

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from surveyapp.db import connect
+from surveyapp.storage.db import connect
 from surveyapp.framework_store import framework_for_round
 from surveyapp.responses import incomplete_domains
 

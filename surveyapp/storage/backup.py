@@ -27,8 +27,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
-from surveyapp.db import connect
-from surveyapp.migrations import migrations
+from surveyapp.storage.db import connect
+from surveyapp.storage.migrations import migrations
 
 LOCK_WAIT_SECONDS = 2  # how long a restore waits for the database to be free
 
