@@ -22,7 +22,7 @@ from pathlib import Path
 
 from surveyapp.aggregation import benchmark_round
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 
 from . import synthetic
 from .common import PROJECT, Row, alternate, run_alone

@@ -18,7 +18,7 @@ from pathlib import Path
 from flask import Flask, abort, g, redirect, render_template, request
 
 from surveyapp.storage.db import kept_connection, write_transaction
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHOICES_CACHE: dict[str, dict] = {}

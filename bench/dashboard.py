@@ -153,7 +153,7 @@ def cache_wired():
 def _submit_one_more(path: Path, built: synthetic.Built, reference: str) -> None:
     """Add one submitted response with full answers to the round, as an import would."""
     from surveyapp.storage.db import connect, write_transaction
-    from surveyapp.framework_store import get_framework
+    from surveyapp.frameworks.registry import get_framework
 
     db = connect(path)
     framework = get_framework(db, built.framework_key)

@@ -111,7 +111,7 @@ def run(built: synthetic.Built, directory: Path, seconds: float = 6.0) -> list[R
 
 def _domain(path: Path, key: str):
     """Return the one domain of the page framework."""
-    from surveyapp.framework_store import get_framework
+    from surveyapp.frameworks.registry import get_framework
 
     db = connect(path)
     try:

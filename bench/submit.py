@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from surveyapp.storage.db import connect, write_transaction
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 from surveyapp.users import create_user
 
 from . import synthetic

@@ -20,7 +20,7 @@ import numpy as np
 
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect, write_transaction
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 from surveyapp.organisations import AREAS, SECTORS
 
 SEED = 8_2026

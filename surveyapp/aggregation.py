@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.model import Framework
 from surveyapp.ranking import GroupOrder, group_order, scored_rows_by_score
 from surveyapp.ranking import TIE_DECIMALS  # noqa: F401 - re-exported: reports import it from here
 from surveyapp.suppression import primary_suppression, secondary_suppression, two_way_suppression

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from surveyapp.storage.db import write_transaction
 from surveyapp.forms import value_key
-from surveyapp.framework_model import Framework, Indicator
+from surveyapp.frameworks.model import Framework, Indicator
 from surveyapp.organisations import RowError, check_organisation
 from surveyapp.responses import Answer, new_reference
 

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
 from surveyapp.aggregation import benchmark_round
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 T = TypeVar("T")
 

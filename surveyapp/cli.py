@@ -11,9 +11,9 @@ from flask.cli import FlaskGroup, with_appcontext
 from surveyapp.commands.backup import backup_command, restore_command
 from surveyapp.commands.report import report_command
 from surveyapp.storage.db import get_db
-from surveyapp.framework_errors import FrameworkErrors
-from surveyapp.framework_loader import check_distinct_versions, load_framework_file
-from surveyapp.framework_store import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
+from surveyapp.frameworks.errors import FrameworkErrors
+from surveyapp.frameworks.loader import check_distinct_versions, load_framework_file
+from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
 from surveyapp.storage.migrations import migrations
 from surveyapp.organisations import parse_organisations_csv, upsert_organisations
 from surveyapp.rounds import create_round, get_round, list_rounds

@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from surveyapp.aggregation import RoundBenchmark, benchmark_records
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.model import Framework
 from surveyapp.progress import MEASURES, PROGRESS_SQL, progress_counts
 from surveyapp.report_blocks import (
     MISSING,

@@ -10,7 +10,7 @@ import random
 
 from surveyapp.storage.db import write_transaction
 from surveyapp.demo_plans import load_demo_plans
-from surveyapp.framework_store import get_framework, list_frameworks
+from surveyapp.frameworks.registry import get_framework, list_frameworks
 from surveyapp.responses import new_reference
 from surveyapp.rounds import create_round
 from surveyapp.users import create_user

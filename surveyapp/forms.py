@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from surveyapp.framework_model import Domain, Framework, Indicator
+from surveyapp.frameworks.model import Domain, Framework, Indicator
 from surveyapp.responses import Answer
 
 OPTION_PREFIX = "opt:"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from surveyapp.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.model import Framework
 
 
 @dataclass(frozen=True)

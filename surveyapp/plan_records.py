@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from surveyapp.framework_store import framework_for_round, get_framework
+from surveyapp.frameworks.registry import framework_for_round, get_framework
 from surveyapp.plan_progress import (
     AWAITING_RESULTS,
     COMPARED,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from surveyapp.storage.db import write_transaction
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 STATUSES = MappingProxyType({
     "not_started": "Not started", "on_track": "On track", "at_risk": "At risk", "done": "Done",

@@ -11,7 +11,7 @@ from typing import Mapping
 from weakref import WeakKeyDictionary
 
 from surveyapp.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.model import Framework
 from surveyapp.group_detail import group_is_suppressed
 from surveyapp.report_blocks import fmt_number
 from surveyapp.report_definitions import ReportDefinition, fill

@@ -10,8 +10,8 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from surveyapp.framework_errors import DefinitionError, FrameworkErrors, format_path
-from surveyapp.framework_yaml import load_with_lines
+from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
+from surveyapp.frameworks.reading import load_with_lines
 
 KINDS = ("organisation", "area", "sector")
 TOP_KEYS = {"kind": True, "title": True, "author": True, "sections": True, "description": False}

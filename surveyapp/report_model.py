@@ -13,7 +13,7 @@ import unicodedata
 from surveyapp.aggregation import benchmark_round
 from surveyapp.cache import round_cache
 from surveyapp.evidence import evidence_comments
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plan_records import plan_for_report
 from surveyapp.report_blocks import Report
 from surveyapp.report_context import GroupContext, OrganisationContext, ReportInputs

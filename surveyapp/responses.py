@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from surveyapp.storage.db import first_row, write_transaction
-from surveyapp.framework_model import Domain, Framework
+from surveyapp.frameworks.model import Domain, Framework
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 

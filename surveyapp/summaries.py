@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.model import Framework
 from surveyapp.ranking import TIE_DECIMALS
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")

@@ -108,7 +108,7 @@ def make_user(db):
 @pytest.fixture
 def make_round(db):
     """Create an open round for a framework; return its id."""
-    from surveyapp.framework_store import latest_version_key
+    from surveyapp.frameworks.registry import latest_version_key
     from surveyapp.rounds import create_round
 
     def make(framework_id="strategic-planning", title="Test round", **kwargs):

@@ -18,8 +18,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from surveyapp.framework_loader import load_framework_text
-from surveyapp.framework_yaml import load_with_lines
+from surveyapp.frameworks.loader import load_framework_text
+from surveyapp.frameworks.reading import load_with_lines
 
 from .aggregation_helpers import FRAMEWORK_YAML, W3, add_org, add_response
 
@@ -68,7 +68,7 @@ def build_two_rounds(db, framework_id: str = "plan-test-fw") -> TwoRounds:
 
 def world_action(world, key: str) -> int:
     """Return an action of organisation `key` in the permission walk's world, creating it on first use."""
-    from surveyapp.framework_store import framework_for_round
+    from surveyapp.frameworks.registry import framework_for_round
     from surveyapp.plans import create_action
 
     actions = world.__dict__.setdefault("plan_actions", {})

@@ -15,7 +15,7 @@ from functools import lru_cache
 import pytest
 
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import get_framework, latest_version_key
+from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.report_definitions import load_report_definitions
 from surveyapp.report_model import RoundData
 from surveyapp.rounds import create_round

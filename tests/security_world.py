@@ -19,7 +19,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import get_framework, latest_version_key
+from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.kept_forms import keep_form
 from surveyapp.outbox import queue_message
 from surveyapp.responses import Answer, save_domain, start_response, submit_response

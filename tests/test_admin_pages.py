@@ -7,7 +7,7 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 
-from surveyapp.framework_store import get_framework, latest_version_key
+from surveyapp.frameworks.registry import get_framework, latest_version_key
 
 from .conftest import csrf_token, sign_in
 from .security_world import add_user, fill_in, ram_app, sign_in_directly, submit_all

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import framework_for_round, latest_version_key
+from surveyapp.frameworks.registry import framework_for_round, latest_version_key
 from surveyapp.responses import Answer, save_domain, start_response
 from surveyapp.rounds import create_round
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from surveyapp.cache import RoundCache, round_fingerprint
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.responses import Answer, save_domain, start_response, submit_response
 
 

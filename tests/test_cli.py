@@ -133,7 +133,7 @@ def test_changing_a_framework_with_responses_is_refused(app, runner, db, tmp_pat
     (folder / "enabling-system-v2.yaml").write_text(edited.replace("version: 1", "version: 2", 1))
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
-    from surveyapp.framework_store import get_framework
+    from surveyapp.frameworks.registry import get_framework
 
     assert get_framework(db, "enabling-system@1").title == "Leadership for an enabling system"
     assert get_framework(db, "enabling-system@2").title == "Changed title"
@@ -144,7 +144,7 @@ def test_a_framework_without_responses_can_still_be_corrected(app, runner, db, t
     shutil.copytree(PROJECT / "frameworks", folder)
     app.config["FRAMEWORKS_DIR"] = str(folder)
     path = folder / "enabling-system-v1.yaml"
-    from surveyapp.framework_store import get_framework
+    from surveyapp.frameworks.registry import get_framework
 
     assert get_framework(db, "enabling-system@1").title == "Leadership for an enabling system"  # now kept
     path.write_text(path.read_text().replace("title: Leadership for an enabling system", "title: Fixed typo", 1))

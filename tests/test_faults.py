@@ -13,7 +13,7 @@ from flask import g
 
 from surveyapp import create_app
 from surveyapp.storage.db import DatabaseSetupError, connect, get_db
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 from .conftest import PROJECT, csrf_token, sign_in
 

@@ -5,8 +5,8 @@ import textwrap
 
 import pytest
 
-from surveyapp.framework_errors import FrameworkErrors
-from surveyapp.framework_loader import load_framework_text
+from surveyapp.frameworks.errors import FrameworkErrors
+from surveyapp.frameworks.loader import load_framework_text
 
 VALID = """\
 id: tip

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from surveyapp.framework_loader import load_framework_file
+from surveyapp.frameworks.loader import load_framework_file
 
 from .conftest import PROJECT, sign_in
 
 FILES = sorted((PROJECT / "frameworks").glob("*.yaml"))
-SCHEMA = json.loads((PROJECT / "surveyapp" / "schema" / "framework.schema.json").read_text())
+SCHEMA = json.loads((PROJECT / "surveyapp" / "frameworks" / "schema" / "framework.schema.json").read_text())
 
 
 def test_the_five_frameworks_are_shipped():

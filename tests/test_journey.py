@@ -6,7 +6,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 from .conftest import csrf_token, sign_in
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from surveyapp.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
 from surveyapp.storage.db import get_db
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 
 @click.command("benchmark")

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp.storage.db import get_db, write_transaction
-from surveyapp.framework_store import list_frameworks
+from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.organisations import (
     AREAS,
     SECTORS,

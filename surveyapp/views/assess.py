@@ -15,7 +15,7 @@ from surveyapp.forms import (
     stored_values,
     typed_values,
 )
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 from surveyapp.organisations import get_organisation
 from surveyapp.permissions import can_respond, can_view_results
 from surveyapp.responses import (

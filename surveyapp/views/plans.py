@@ -13,7 +13,7 @@ from flask import (
 )
 
 from surveyapp.storage.db import get_db
-from surveyapp.framework_store import get_framework
+from surveyapp.frameworks.registry import get_framework
 from surveyapp.organisations import AREAS, get_organisation
 from surveyapp.permissions import can_edit_plan, can_view_area_plan, can_view_results
 from surveyapp.plan_exports import plan_csv, plan_xlsx

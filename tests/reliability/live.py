@@ -22,7 +22,7 @@ from gunicorn.config import KNOWN_SETTINGS
 
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect, write_transaction
-from surveyapp.framework_store import latest_version_key
+from surveyapp.frameworks.registry import latest_version_key
 from surveyapp.rounds import create_round
 from surveyapp.users import create_user
 

@@ -13,7 +13,7 @@ import pytest
 
 from surveyapp.storage.backup import database_problems
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 
 from .live import (
     FRAMEWORKS, PROJECT, SECRET_KEY, Browser, answers_for, assert_sound, csrf_from, expected_rows, free_port,

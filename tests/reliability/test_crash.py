@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from surveyapp.storage.db import connect
-from surveyapp.framework_store import framework_for_round
+from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.responses import incomplete_domains
 
 from .live import (

@@ -10,8 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from surveyapp.framework_errors import DefinitionError, FrameworkErrors, format_path
-from surveyapp.framework_model import (
+from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
+from surveyapp.frameworks.model import (
     Choice,
     DevelopmentRule,
     Domain,
@@ -23,8 +23,8 @@ from surveyapp.framework_model import (
     Source,
     StrengthRule,
 )
-from surveyapp.framework_validators import SEMANTIC_RULES, check_structure
-from surveyapp.framework_yaml import load_with_lines
+from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
+from surveyapp.frameworks.reading import load_with_lines
 
 
 def load_framework_file(path: str | Path) -> Framework:

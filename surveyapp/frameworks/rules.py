@@ -10,8 +10,8 @@ import difflib
 import re
 from collections.abc import Iterator
 
-from surveyapp.framework_errors import format_path
-from surveyapp.framework_model import EVIDENCE_MODES, INSTRUMENT_KINDS, QUESTION_TYPES
+from surveyapp.frameworks.errors import format_path
+from surveyapp.frameworks.model import EVIDENCE_MODES, INSTRUMENT_KINDS, QUESTION_TYPES
 
 Problem = tuple[tuple, str, str]
 

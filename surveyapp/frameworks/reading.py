@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import yaml
 
-from surveyapp.framework_errors import DefinitionError, FrameworkErrors, format_path
+from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
 
 
 # libyaml's loader is several times faster and keeps the same line marks.

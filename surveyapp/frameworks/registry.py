@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from surveyapp.framework_errors import DefinitionError
-from surveyapp.framework_loader import framework_from_definition, load_framework_dir
-from surveyapp.framework_model import Framework
+from surveyapp.frameworks.errors import DefinitionError
+from surveyapp.frameworks.loader import framework_from_definition, load_framework_dir
+from surveyapp.frameworks.model import Framework
 
 
 @dataclass(frozen=True)
