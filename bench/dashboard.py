@@ -28,7 +28,7 @@ def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
     """Time the dashboard; return the result rows (or why it could not run)."""
     from surveyapp import create_app
     from surveyapp.storage.db import connect, write_transaction
-    from surveyapp.users import create_user
+    from surveyapp.accounts.users import create_user
 
     from .render import signed_in_client
 

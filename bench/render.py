@@ -15,7 +15,7 @@ from pathlib import Path
 
 from surveyapp import create_app
 from surveyapp.storage.db import connect, write_transaction
-from surveyapp.users import create_user
+from surveyapp.accounts.users import create_user
 
 from . import synthetic
 from .bare_app import create_bare_app

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from surveyapp.storage.db import connect, write_transaction
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.users import create_user
+from surveyapp.accounts.users import create_user
 
 from . import synthetic
 from .common import PASSWORD, SECRET_KEY, Row, copy_database, machine_cpu_seconds, process_tree_cpu_seconds

@@ -21,7 +21,7 @@ import numpy as np
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect, write_transaction
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.organisations import AREAS, SECTORS
+from surveyapp.accounts.organisations import AREAS, SECTORS
 
 SEED = 8_2026
 FRAMEWORK_ID = "bench-sixty"          # 6 domains of 10 rated indicators: the survey people answer

@@ -15,7 +15,7 @@ from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, load_framework_file
 from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
 from surveyapp.storage.migrations import migrations
-from surveyapp.organisations import parse_organisations_csv, upsert_organisations
+from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
 from surveyapp.rounds import create_round, get_round, list_rounds
 
 
@@ -232,6 +232,6 @@ def users_group():
 @with_appcontext
 def users_create(email, name, role, organisations, areas, password):
     """Create a user who can sign in."""
-    from surveyapp.users import create_user
+    from surveyapp.accounts.users import create_user
 
     click.echo(create_user(get_db(), email, name, role, password, organisations, areas))

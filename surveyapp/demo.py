@@ -13,7 +13,7 @@ from surveyapp.demo_plans import load_demo_plans
 from surveyapp.frameworks.registry import get_framework, list_frameworks
 from surveyapp.responses import new_reference
 from surveyapp.rounds import create_round
-from surveyapp.users import create_user
+from surveyapp.accounts.users import create_user
 
 DEMO_PASSWORD = "tayside demo passphrase"
 SEED = 20261122

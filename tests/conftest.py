@@ -98,7 +98,7 @@ def make_org(db):
 @pytest.fixture
 def make_user(db):
     """Create a user who can sign in with PASSWORD; return the id."""
-    from surveyapp.users import create_user
+    from surveyapp.accounts.users import create_user
 
     def make(email, role="service_lead", organisations=(), areas=(), name="Test Person"):
         return create_user(db, email, name, role, PASSWORD, organisations, areas)

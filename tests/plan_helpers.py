@@ -89,7 +89,7 @@ def client_as(app, db, user_id: int | None):
     """
     from itsdangerous import URLSafeTimedSerializer
 
-    from surveyapp.sessions import start_session
+    from surveyapp.accounts.sessions import start_session
 
     client = app.test_client()
     raw = "csrf-raw-token-for-plan-tests"

@@ -83,7 +83,7 @@ def test_admin_cannot_deactivate_themselves(client, db, world):
 
 
 def test_admin_sees_people_frameworks_and_the_outbox(client, db, world):
-    from surveyapp.outbox import queue_message
+    from surveyapp.accounts.outbox import queue_message
 
     message_id = queue_message(db, "someone@example.org", "A subject", "Line one\n\nhttp://localhost/x")
     sign_in_directly(client, "admin@example.org")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 
-from surveyapp import throttle
+from surveyapp.accounts import throttle
 from surveyapp.storage.timestamps import iso, utc_now
 
 from .conftest import PASSWORD, sign_in

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from surveyapp.passwords import COMMON_PASSWORDS_FILE, MAX_LENGTH, common_passwords, password_problem
-from surveyapp.users import check_credentials, create_user, hash_password, set_password_hash
+from surveyapp.accounts.passwords import COMMON_PASSWORDS_FILE, MAX_LENGTH, common_passwords, password_problem
+from surveyapp.accounts.users import check_credentials, create_user, hash_password, set_password_hash
 
 from .security_world import ram_app
 

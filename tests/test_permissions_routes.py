@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import url_for
 
-from surveyapp import permissions
+from surveyapp.accounts import permissions
 
 from .permission_table import TABLE
 from .security_world import NEVER_SHOWN, ORG_NAMES, ROLES, build_world, client_for, scratch_dir

@@ -345,7 +345,7 @@ PEOPLE = {
     ("can_view_area_plan", ("Angus",), {"facilitator_all"}),
 ])
 def test_plan_permission_rules(name, args, true_for):
-    from surveyapp import permissions
+    from surveyapp.accounts import permissions
 
     function = getattr(permissions, name)
     assert not function(None, *args)

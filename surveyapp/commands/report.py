@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from surveyapp.storage.db import get_db
-from surveyapp.organisations import normalise_area, normalise_sector
+from surveyapp.accounts.organisations import normalise_area, normalise_sector
 from surveyapp.rounds import get_round
 
 

@@ -6,15 +6,23 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from surveyapp import throttle
+from surveyapp.accounts import throttle
 from surveyapp.storage.db import get_db, write_transaction
-from surveyapp.organisations import get_organisation
-from surveyapp.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
+from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from surveyapp.storage.plain_text import clean_line
-from surveyapp.sessions import end_user_sessions
+from surveyapp.accounts.sessions import end_user_sessions
 from surveyapp.storage.timestamps import parse
-from surveyapp.tokens import INVITATION, PASSWORD_RESET, LinkProblem, issue_token, read_token, recent_resets, use_token
-from surveyapp.users import (
+from surveyapp.accounts.tokens import (
+    INVITATION,
+    PASSWORD_RESET,
+    LinkProblem,
+    issue_token,
+    read_token,
+    recent_resets,
+    use_token,
+)
+from surveyapp.accounts.users import (
     MAX_EMAIL,
     account_id_by_email,
     add_membership,

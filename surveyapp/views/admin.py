@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Valid
 
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.frameworks.registry import list_frameworks
-from surveyapp.organisations import (
+from surveyapp.accounts.organisations import (
     AREAS,
     SECTORS,
     check_organisation,
@@ -18,10 +18,10 @@ from surveyapp.organisations import (
     parse_organisations_csv,
     upsert_organisations,
 )
-from surveyapp.permissions import can_administer
+from surveyapp.accounts.permissions import can_administer
 from surveyapp.storage.plain_text import clean_line
-from surveyapp.sessions import end_user_sessions
-from surveyapp.users import (
+from surveyapp.accounts.sessions import end_user_sessions
+from surveyapp.accounts.users import (
     ALL_AREAS,
     MAX_EMAIL,
     ROLE_NAMES,

@@ -16,8 +16,8 @@ from surveyapp.forms import (
     typed_values,
 )
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.organisations import get_organisation
-from surveyapp.permissions import can_respond, can_view_results
+from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.permissions import can_respond, can_view_results
 from surveyapp.responses import (
     Incomplete,
     ResponseLocked,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import g, request
 
-from surveyapp.audit import record
+from surveyapp.accounts.audit import record
 from surveyapp.storage.db import get_db
 
 

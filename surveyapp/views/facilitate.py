@@ -8,12 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp.storage.db import get_db
-from surveyapp.organisations import get_organisation
-from surveyapp.permissions import can_facilitate, can_run_rounds
+from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
 from surveyapp.storage.plain_text import clean_line, clean_lines
 from surveyapp.responses import get_response, reopen_response
 from surveyapp.rounds import get_round
-from surveyapp.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
 from surveyapp.views.account import send_invitation
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, g, render_template, request
 
-from surveyapp.audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
+from surveyapp.accounts.audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
 from surveyapp.storage.db import get_db
-from surveyapp.outbox import get_message, list_messages
-from surveyapp.permissions import can_administer
+from surveyapp.accounts.outbox import get_message, list_messages
+from surveyapp.accounts.permissions import can_administer
 from surveyapp.storage.timestamps import utc_now
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require

@@ -16,8 +16,14 @@ from surveyapp.charts import drawing_for
 from surveyapp.cache import round_cache
 from surveyapp.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.storage.db import get_db
-from surveyapp.organisations import AREAS, SECTORS, get_organisation
-from surveyapp.permissions import can_run_rounds, can_view_area_plan, can_view_group, can_view_results, covers_area
+from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
+from surveyapp.accounts.permissions import (
+    can_run_rounds,
+    can_view_area_plan,
+    can_view_group,
+    can_view_results,
+    covers_area,
+)
 from surveyapp.plan_records import plan_for_report
 from surveyapp.render_pdf import render_pdf
 from surveyapp.render_svg import svg_markup

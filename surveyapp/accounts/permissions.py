@@ -4,7 +4,7 @@ Views call these functions; templates only hide links. See docs/security.md.
 """
 from __future__ import annotations
 
-from surveyapp.users import ALL_AREAS
+from surveyapp.accounts.users import ALL_AREAS
 
 
 def covers_area(user: dict | None, area: str) -> bool:
