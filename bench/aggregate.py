@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from surveyapp.aggregation import benchmark_round
+from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import get_framework
 

@@ -124,7 +124,7 @@ def cache_wired():
     """Route the dashboard view's round data and tables through surveyapp.cache, then put them back."""
     from flask import g
 
-    from surveyapp.cache import round_cache
+    from surveyapp.benchmarks.round_cache import round_cache
     from surveyapp.report_model import previous_round_id
     from surveyapp.views import reports as view
 

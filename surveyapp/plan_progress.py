@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surveyapp.cache import kept_benchmark
-from surveyapp.aggregation import RoundBenchmark
-from surveyapp.summaries import change_since
+from surveyapp.benchmarks.round_cache import kept_benchmark
+from surveyapp.benchmarks.aggregation import RoundBenchmark
+from surveyapp.benchmarks.summaries import change_since
 
 # Scores are shown to one decimal place: a smaller move would read as "0.0",
 # so calling it "up" or "down" would contradict the numbers beside it.

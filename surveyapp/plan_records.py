@@ -21,7 +21,7 @@ from surveyapp.plan_progress import (
 )
 from surveyapp.plans import STATUSES, Action, is_overdue, list_actions
 from surveyapp.rounds import get_round, previous_round_id
-from surveyapp.summaries import strengths_and_development
+from surveyapp.benchmarks.summaries import strengths_and_development
 
 PROGRESS_STATES = {
     NO_NEXT_ROUND: "No later round of this framework yet",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from surveyapp.aggregation import ANSWER_COUNTS, STATS
+from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.answers_csv import neutralise
 from surveyapp.report_blocks import SUPPRESSED, suppression_note
 

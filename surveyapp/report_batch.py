@@ -18,8 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable
 
-from surveyapp.aggregation import RoundBenchmark
-from surveyapp.group_detail import group_is_suppressed
+from surveyapp.benchmarks.aggregation import RoundBenchmark
+from surveyapp.benchmarks.group_detail import group_is_suppressed
 from surveyapp.render_pdf import render_pdf
 from surveyapp.report_context import warm_caches
 from surveyapp.report_model import RoundData, build_report

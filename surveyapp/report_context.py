@@ -10,12 +10,12 @@ from functools import cached_property
 from typing import Mapping
 from weakref import WeakKeyDictionary
 
-from surveyapp.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
+from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
 from surveyapp.frameworks.model import Framework
-from surveyapp.group_detail import group_is_suppressed
+from surveyapp.benchmarks.group_detail import group_is_suppressed
 from surveyapp.report_blocks import fmt_number
 from surveyapp.report_definitions import ReportDefinition, fill
-from surveyapp.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
+from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
 
 ITEM_COLUMN = {"indicator": "indicator", "domain": "domain", "overall": None}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from surveyapp.group_detail import group_agreement, group_highlights, organisation_distribution
+from surveyapp.benchmarks.group_detail import group_agreement, group_highlights, organisation_distribution
 from surveyapp.report_blocks import (
     Chart,
     Item,
@@ -37,7 +37,7 @@ from surveyapp.report_sections import (
     method_section,
     section,
 )
-from surveyapp.summaries import change_since
+from surveyapp.benchmarks.summaries import change_since
 
 
 def _notice(ctx: GroupContext) -> Notice:

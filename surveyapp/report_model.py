@@ -10,8 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 
-from surveyapp.aggregation import benchmark_round
-from surveyapp.cache import round_cache
+from surveyapp.benchmarks.aggregation import benchmark_round
+from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.evidence import evidence_comments
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plan_records import plan_for_report

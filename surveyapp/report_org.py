@@ -29,7 +29,7 @@ from surveyapp.report_sections import (
     method_section,
     section,
 )
-from surveyapp.summaries import organisation_agreement
+from surveyapp.benchmarks.summaries import organisation_agreement
 
 
 def _hidden(record: dict | None) -> bool:

@@ -3,8 +3,12 @@ import math
 
 import pytest
 
-from surveyapp.aggregation import (
-    benchmark_records, benchmark_round, group_table, load_org_indicator_stats, load_organisations,
+from surveyapp.benchmarks.aggregation import (
+    benchmark_records,
+    benchmark_round,
+    group_table,
+    load_org_indicator_stats,
+    load_organisations,
     record_columns,
 )
 

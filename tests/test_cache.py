@@ -1,7 +1,7 @@
 """The round cache: reused while nothing changed, rebuilt after any save, submission or regrouping."""
 from __future__ import annotations
 
-from surveyapp.cache import RoundCache, round_fingerprint
+from surveyapp.benchmarks.round_cache import RoundCache, round_fingerprint
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.responses import Answer, save_domain, start_response, submit_response
 

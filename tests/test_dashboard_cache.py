@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from surveyapp.cache import round_cache
+from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.demo import load_demo
 from surveyapp.responses import reopen_response
 

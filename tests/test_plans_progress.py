@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from surveyapp.cache import round_fingerprint
+from surveyapp.benchmarks.round_cache import round_fingerprint
 from surveyapp.plan_progress import (
     AWAITING_RESULTS, COMPARED, NO_NEXT_ROUND, BenchmarkCache, Movement, describe_movement, direction,
     next_round, progress_for_actions,

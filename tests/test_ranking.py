@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyapp.ranking import group_order
+from surveyapp.benchmarks.ranking import group_order
 
 
 def test_quartiles_and_ranks_by_hand():

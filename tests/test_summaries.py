@@ -1,8 +1,8 @@
 """Strengths, development areas, summaries and change between rounds, worked by hand."""
 import pytest
 
-from surveyapp.aggregation import benchmark_round
-from surveyapp.summaries import change_since, group_summary, organisation_summary, strengths_and_development
+from surveyapp.benchmarks.aggregation import benchmark_round
+from surveyapp.benchmarks.summaries import change_since, group_summary, organisation_summary, strengths_and_development
 
 from .aggregation_helpers import add_org, add_orgs_with_scores, add_response, add_round, framework, new_db
 

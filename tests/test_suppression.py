@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from surveyapp.progress import progress_counts, response_progress
-from surveyapp.suppression import primary_suppression, secondary_suppression, two_way_suppression
+from surveyapp.benchmarks.response_progress import progress_counts, response_progress
+from surveyapp.benchmarks.suppression import primary_suppression, secondary_suppression, two_way_suppression
 
 from .aggregation_helpers import add_org, add_response, add_round, framework, new_db
 

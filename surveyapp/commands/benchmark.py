@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
+from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
 from surveyapp.storage.db import get_db
 from surveyapp.frameworks.registry import framework_for_round
 

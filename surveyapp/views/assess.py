@@ -32,7 +32,7 @@ from surveyapp.responses import (
     submit_response,
 )
 from surveyapp.rounds import get_round, is_open
-from surveyapp.summary import organisation_summary_for
+from surveyapp.benchmarks.organisation_summary import organisation_summary_for
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require
 

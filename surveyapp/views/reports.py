@@ -10,11 +10,11 @@ import json
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
-from surveyapp.aggregation import BY, LEVELS, benchmark_records, record_columns
+from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
 from surveyapp.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
 from surveyapp.charts import drawing_for
-from surveyapp.cache import round_cache
-from surveyapp.dashboard import Filters, build_dashboard, indicator_distribution
+from surveyapp.benchmarks.round_cache import round_cache
+from surveyapp.benchmarks.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import (

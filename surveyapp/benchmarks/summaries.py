@@ -13,9 +13,9 @@ from weakref import WeakKeyDictionary
 import numpy as np
 import pandas as pd
 
-from surveyapp.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
+from surveyapp.benchmarks.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
 from surveyapp.frameworks.model import Framework
-from surveyapp.ranking import TIE_DECIMALS
+from surveyapp.benchmarks.ranking import TIE_DECIMALS
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")
 # Keys that identify the same group in two rounds; an organisation may move area or sector.

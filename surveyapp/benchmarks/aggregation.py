@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.frameworks.model import Framework
-from surveyapp.ranking import GroupOrder, group_order, scored_rows_by_score
-from surveyapp.ranking import TIE_DECIMALS  # noqa: F401 - re-exported: reports import it from here
-from surveyapp.suppression import primary_suppression, secondary_suppression, two_way_suppression
+from surveyapp.benchmarks.ranking import GroupOrder, group_order, scored_rows_by_score
+from surveyapp.benchmarks.ranking import TIE_DECIMALS  # noqa: F401 - re-exported: reports import it from here
+from surveyapp.benchmarks.suppression import primary_suppression, secondary_suppression, two_way_suppression
 
 LEVELS = ("indicator", "domain", "overall")
 # Comparison groups and the organisation columns that define them.

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from surveyapp.cache import kept_benchmark
-from surveyapp.summaries import organisation_summary
+from surveyapp.benchmarks.round_cache import kept_benchmark
+from surveyapp.benchmarks.summaries import organisation_summary
 
 
 def _number(value):

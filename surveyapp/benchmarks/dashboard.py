@@ -11,9 +11,9 @@ from typing import Callable
 
 import pandas as pd
 
-from surveyapp.aggregation import RoundBenchmark, benchmark_records
+from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_records
 from surveyapp.frameworks.model import Framework
-from surveyapp.progress import MEASURES, PROGRESS_SQL, progress_counts
+from surveyapp.benchmarks.response_progress import MEASURES, PROGRESS_SQL, progress_counts
 from surveyapp.report_blocks import (
     MISSING,
     Cell,

@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, TypeVar
 
-from surveyapp.aggregation import benchmark_round
+from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.frameworks.registry import framework_for_round
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surveyapp.suppression import primary_suppression, secondary_suppression
+from surveyapp.benchmarks.suppression import primary_suppression, secondary_suppression
 
 MEASURES = ("invited", "started", "submitted")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surveyapp.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
+from surveyapp.benchmarks.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
 from surveyapp.frameworks.model import Framework
 
 
