@@ -32,7 +32,7 @@ def one_report(built: synthetic.Built, repeat: int = 5) -> tuple[list[Row], dict
     """Time one organisation's report against the bare layout, alternating, best of `repeat`."""
     from surveyapp import create_app
     from surveyapp.storage.db import get_db
-    from surveyapp.evidence import all_evidence_comments
+    from surveyapp.assessments.evidence import all_evidence_comments
     from surveyapp.render_pdf import render_pdf
     from surveyapp.report_definitions import load_report_definitions
     from surveyapp.report_model import RoundData, build_report

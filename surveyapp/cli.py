@@ -16,7 +16,7 @@ from surveyapp.frameworks.loader import check_distinct_versions, load_framework_
 from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
 from surveyapp.storage.migrations import migrations
 from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
-from surveyapp.rounds import create_round, get_round, list_rounds
+from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 
 
 def init_app(app) -> None:
@@ -171,7 +171,7 @@ def _round_framework(db, round_id):
 @with_appcontext
 def import_responses_command(file, round_id):
     """Import submitted responses from a long-format CSV; any error imports nothing."""
-    from surveyapp.answers_csv import import_responses
+    from surveyapp.assessments.answers_csv import import_responses
 
     db = get_db()
     framework = _round_framework(db, round_id)
@@ -193,7 +193,7 @@ def import_responses_command(file, round_id):
 @with_appcontext
 def export_responses_command(round_id, output):
     """Export a round's submitted responses to a long-format CSV."""
-    from surveyapp.answers_csv import export_csv
+    from surveyapp.assessments.answers_csv import export_csv
 
     db = get_db()
     text = export_csv(db, round_id, _round_framework(db, round_id))

@@ -11,8 +11,8 @@ import random
 from surveyapp.storage.db import write_transaction
 from surveyapp.demo_plans import load_demo_plans
 from surveyapp.frameworks.registry import get_framework, list_frameworks
-from surveyapp.responses import new_reference
-from surveyapp.rounds import create_round
+from surveyapp.assessments.responses import new_reference
+from surveyapp.assessments.rounds import create_round
 from surveyapp.accounts.users import create_user
 
 DEMO_PASSWORD = "tayside demo passphrase"

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from surveyapp.answers_csv import neutralise
+from surveyapp.assessments.answers_csv import neutralise
 
 # (heading, width in characters for XLSX)
 COLUMNS = (

@@ -20,7 +20,7 @@ from surveyapp.plan_progress import (
     progress_for_actions,
 )
 from surveyapp.plans import STATUSES, Action, is_overdue, list_actions
-from surveyapp.rounds import get_round, previous_round_id
+from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.summaries import strengths_and_development
 
 PROGRESS_STATES = {

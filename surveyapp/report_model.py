@@ -12,7 +12,7 @@ import unicodedata
 
 from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.round_cache import round_cache
-from surveyapp.evidence import evidence_comments
+from surveyapp.assessments.evidence import evidence_comments
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plan_records import plan_for_report
 from surveyapp.report_blocks import Report
@@ -20,7 +20,7 @@ from surveyapp.report_context import GroupContext, OrganisationContext, ReportIn
 from surveyapp.report_definitions import ReportDefinition
 from surveyapp.report_group import GROUP_SECTIONS
 from surveyapp.report_org import ORGANISATION_SECTIONS
-from surveyapp.rounds import get_round, previous_round_id
+from surveyapp.assessments.rounds import get_round, previous_round_id
 
 BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),
             "area": (GroupContext, GROUP_SECTIONS), "sector": (GroupContext, GROUP_SECTIONS)}

@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp import cookie_session, csrf_tokens, page_links, security_headers
 from surveyapp.storage.db import get_db
-from surveyapp.forms import evidence_label, value_key
+from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.kept_forms import keep_form
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES

@@ -109,7 +109,7 @@ def make_user(db):
 def make_round(db):
     """Create an open round for a framework; return its id."""
     from surveyapp.frameworks.registry import latest_version_key
-    from surveyapp.rounds import create_round
+    from surveyapp.assessments.rounds import create_round
 
     def make(framework_id="strategic-planning", title="Test round", **kwargs):
         return create_round(db, latest_version_key(db, framework_id), title, **kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from surveyapp.benchmarks.round_cache import RoundCache, round_fingerprint
 from surveyapp.frameworks.registry import framework_for_round
-from surveyapp.responses import Answer, save_domain, start_response, submit_response
+from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
 
 
 def counting_builder():

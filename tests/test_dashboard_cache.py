@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.demo import load_demo
-from surveyapp.responses import reopen_response
+from surveyapp.assessments.responses import reopen_response
 
 from .conftest import sign_in
 

@@ -7,7 +7,7 @@ import threading
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
 
-from surveyapp.forms import build_domain_form, form_errors
+from surveyapp.assessments.forms import build_domain_form, form_errors
 from surveyapp.frameworks.registry import framework_for_round
 
 from .conftest import csrf_token, sign_in

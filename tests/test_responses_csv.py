@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from surveyapp.answers_csv import COLUMNS
+from surveyapp.assessments.answers_csv import COLUMNS
 
 
 def rows_to_csv(rows):

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import normalise_area, normalise_sector
-from surveyapp.rounds import get_round
+from surveyapp.assessments.rounds import get_round
 
 
 @click.command("report")
@@ -33,7 +33,7 @@ from surveyapp.rounds import get_round
 def report_command(round_id, organisation_id, area, sector, everything, output, jobs):
     """Write benchmark report PDFs for a round."""
     from surveyapp import report_batch
-    from surveyapp.evidence import all_evidence_comments
+    from surveyapp.assessments.evidence import all_evidence_comments
     from surveyapp.report_definitions import ReportDefinitionErrors, load_report_definitions
     from surveyapp.report_model import RoundData
 

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, render_temp
 
 from surveyapp.storage.db import get_db
 from surveyapp.faults import unsaved_message, unsubmitted_message
-from surveyapp.forms import (
+from surveyapp.assessments.forms import (
     build_domain_form,
     describe_answer,
     form_errors,
@@ -18,7 +18,7 @@ from surveyapp.forms import (
 from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.organisations import get_organisation
 from surveyapp.accounts.permissions import can_respond, can_view_results
-from surveyapp.responses import (
+from surveyapp.assessments.responses import (
     Incomplete,
     ResponseLocked,
     StaleSave,
@@ -31,7 +31,7 @@ from surveyapp.responses import (
     start_response,
     submit_response,
 )
-from surveyapp.rounds import get_round, is_open
+from surveyapp.assessments.rounds import get_round, is_open
 from surveyapp.benchmarks.organisation_summary import organisation_summary_for
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require

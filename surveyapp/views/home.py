@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from surveyapp.storage.db import get_db
-from surveyapp.rounds import is_open, list_rounds
+from surveyapp.assessments.rounds import is_open, list_rounds
 
 bp = Blueprint("home", __name__)
 

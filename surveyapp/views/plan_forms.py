@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from surveyapp.forms import strip_nul
+from surveyapp.assessments.forms import strip_nul
 from surveyapp.plans import MAX_LEAD, MAX_NOTE, MAX_TITLE, STATUSES
 
 

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from markupsafe import Markup
 
 from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
-from surveyapp.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
+from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
 from surveyapp.charts import drawing_for
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.benchmarks.dashboard import Filters, build_dashboard, indicator_distribution
@@ -31,7 +31,7 @@ from surveyapp.render_tables import Sheet, aggregate_notes, aggregate_rows, csv_
 from surveyapp.report_blocks import HEAT_BANDS
 from surveyapp.report_definitions import load_report_file
 from surveyapp.report_model import RoundData, group_report, load_round_data, organisation_report, slug
-from surveyapp.rounds import get_round, list_rounds
+from surveyapp.assessments.rounds import get_round, list_rounds
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require
 

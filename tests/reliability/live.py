@@ -23,7 +23,7 @@ from gunicorn.config import KNOWN_SETTINGS
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect, write_transaction
 from surveyapp.frameworks.registry import latest_version_key
-from surveyapp.rounds import create_round
+from surveyapp.assessments.rounds import create_round
 from surveyapp.accounts.users import create_user
 
 PROJECT = Path(__file__).resolve().parents[2]

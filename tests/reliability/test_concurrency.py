@@ -9,7 +9,7 @@ import pytest
 
 from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import framework_for_round
-from surveyapp.responses import incomplete_domains
+from surveyapp.assessments.responses import incomplete_domains
 
 from .live import (
     Browser, answers_for, assert_sound, csrf_from, expected_rows, free_port, prefill, response_ids, seed,

@@ -13,7 +13,7 @@ from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from surveyapp.frameworks.model import Domain, Framework, Indicator
-from surveyapp.responses import Answer
+from surveyapp.assessments.responses import Answer
 
 OPTION_PREFIX = "opt:"
 COMMENT_SUFFIX = "__comment"

@@ -11,10 +11,10 @@ import io
 from collections import defaultdict
 
 from surveyapp.storage.db import write_transaction
-from surveyapp.forms import value_key
+from surveyapp.assessments.forms import value_key
 from surveyapp.frameworks.model import Framework, Indicator
 from surveyapp.accounts.organisations import RowError, check_organisation
-from surveyapp.responses import Answer, new_reference
+from surveyapp.assessments.responses import Answer, new_reference
 
 COLUMNS = ("organisation", "area", "sector", "respondent", "domain", "indicator", "value", "comment")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
