@@ -14,7 +14,7 @@ from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.assessments.evidence import evidence_comments
 from surveyapp.frameworks.registry import framework_for_round
-from surveyapp.plan_records import plan_for_report
+from surveyapp.plans.records import plan_for_report
 from surveyapp.report_blocks import Report
 from surveyapp.report_context import GroupContext, OrganisationContext, ReportInputs
 from surveyapp.report_definitions import ReportDefinition

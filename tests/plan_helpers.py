@@ -69,7 +69,7 @@ def build_two_rounds(db, framework_id: str = "plan-test-fw") -> TwoRounds:
 def world_action(world, key: str) -> int:
     """Return an action of organisation `key` in the permission walk's world, creating it on first use."""
     from surveyapp.frameworks.registry import framework_for_round
-    from surveyapp.plans import create_action
+    from surveyapp.plans.actions import create_action
 
     actions = world.__dict__.setdefault("plan_actions", {})
     if key not in actions:

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from surveyapp.plan_exports import HEADINGS, plan_csv, plan_xlsx
+from surveyapp.plans.exports import HEADINGS, plan_csv, plan_xlsx
 
 HOSTILE = {
     "action": '=HYPERLINK("http://evil.example","click")',

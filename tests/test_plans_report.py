@@ -7,9 +7,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from surveyapp.plan_progress import BenchmarkCache
-from surveyapp.plan_records import plan_for_report
-from surveyapp.plans import create_action
+from surveyapp.plans.progress import BenchmarkCache
+from surveyapp.plans.records import plan_for_report
+from surveyapp.plans.actions import create_action
 from surveyapp.render_pdf import render_pdf
 from surveyapp.report_blocks import Notice, Report, Section, Table
 from surveyapp.report_plan import plan_blocks

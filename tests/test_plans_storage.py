@@ -5,10 +5,19 @@ import datetime as dt
 
 import pytest
 
-from surveyapp.plan_filters import OVERDUE, PlanFilter, apply_filter, domain_choices, lead_choices, parse_filter
-from surveyapp.plans import (
-    PlanError, StaleAction, add_note, complete_action, create_action, get_action, is_overdue, list_actions,
-    list_notes, set_status, update_action,
+from surveyapp.plans.filters import OVERDUE, PlanFilter, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.actions import (
+    PlanError,
+    StaleAction,
+    add_note,
+    complete_action,
+    create_action,
+    get_action,
+    is_overdue,
+    list_actions,
+    list_notes,
+    set_status,
+    update_action,
 )
 
 from .aggregation_helpers import add_org, new_db

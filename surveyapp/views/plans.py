@@ -16,11 +16,11 @@ from surveyapp.storage.db import get_db
 from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.organisations import AREAS, get_organisation
 from surveyapp.accounts.permissions import can_edit_plan, can_view_area_plan, can_view_results
-from surveyapp.plan_exports import plan_csv, plan_xlsx
-from surveyapp.plan_filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
-from surveyapp.plan_progress import BenchmarkCache
-from surveyapp.plan_records import action_records, development_areas
-from surveyapp.plans import (
+from surveyapp.plans.exports import plan_csv, plan_xlsx
+from surveyapp.plans.filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.progress import BenchmarkCache
+from surveyapp.plans.records import action_records, development_areas
+from surveyapp.plans.actions import (
     STATUSES,
     PlanError,
     StaleAction,

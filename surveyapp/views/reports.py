@@ -24,7 +24,7 @@ from surveyapp.accounts.permissions import (
     can_view_results,
     covers_area,
 )
-from surveyapp.plan_records import plan_for_report
+from surveyapp.plans.records import plan_for_report
 from surveyapp.render_pdf import render_pdf
 from surveyapp.render_svg import svg_markup
 from surveyapp.render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes

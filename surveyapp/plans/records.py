@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from surveyapp.frameworks.registry import framework_for_round, get_framework
-from surveyapp.plan_progress import (
+from surveyapp.plans.progress import (
     AWAITING_RESULTS,
     COMPARED,
     NO_NEXT_ROUND,
@@ -19,7 +19,7 @@ from surveyapp.plan_progress import (
     describe_movement,
     progress_for_actions,
 )
-from surveyapp.plans import STATUSES, Action, is_overdue, list_actions
+from surveyapp.plans.actions import STATUSES, Action, is_overdue, list_actions
 from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.summaries import strengths_and_development
 

@@ -1,0 +1,4 @@
+"""Plans: improvement plans built from development areas, and their progress across rounds.
+
+May import surveyapp.assessments and the packages below it.
+"""
