@@ -205,7 +205,7 @@ def export_responses_command(round_id, output):
 @with_appcontext
 def demo_command():
     """Load frameworks, fictional organisations, people, rounds and responses."""
-    from surveyapp.demo import load_demo
+    from surveyapp.demo.data import load_demo
 
     db = get_db()
     errors = prepare_database(db, current_app.config["FRAMEWORKS_DIR"])

@@ -97,7 +97,7 @@ def test_demo_loads_fictional_data_once(runner, db):
 
 def test_demo_is_deterministic(tmp_path):
     from surveyapp.cli import prepare_database
-    from surveyapp.demo import load_demo
+    from surveyapp.demo.data import load_demo
 
     results = []
     for name in ("a.sqlite", "b.sqlite"):

@@ -5,7 +5,7 @@ import io
 
 from pypdf import PdfReader
 
-from surveyapp.demo import load_demo
+from surveyapp.demo.data import load_demo
 
 from .conftest import sign_in
 

@@ -14,7 +14,7 @@ import pytest
 
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect
-from surveyapp.demo import load_demo
+from surveyapp.demo.data import load_demo
 
 from ..conftest import PROJECT
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from surveyapp.storage.db import write_transaction
-from surveyapp.demo_plans import load_demo_plans
+from surveyapp.demo.plans import load_demo_plans
 from surveyapp.frameworks.registry import get_framework, list_frameworks
 from surveyapp.assessments.responses import new_reference
 from surveyapp.assessments.rounds import create_round
