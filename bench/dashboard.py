@@ -125,7 +125,7 @@ def cache_wired():
     from flask import g
 
     from surveyapp.benchmarks.round_cache import round_cache
-    from surveyapp.report_model import previous_round_id
+    from surveyapp.reports.model import previous_round_id
     from surveyapp.views import reports as view
 
     real_load, real_build = view.load_round_data, view.build_dashboard

@@ -34,8 +34,8 @@ def one_report(built: synthetic.Built, repeat: int = 5) -> tuple[list[Row], dict
     from surveyapp.storage.db import get_db
     from surveyapp.assessments.evidence import all_evidence_comments
     from surveyapp.render_pdf import render_pdf
-    from surveyapp.report_definitions import load_report_definitions
-    from surveyapp.report_model import RoundData, build_report
+    from surveyapp.reports.definitions import load_report_definitions
+    from surveyapp.reports.model import RoundData, build_report
 
     from . import bare_pdf
 

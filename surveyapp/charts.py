@@ -18,7 +18,7 @@ from reportlab.lib.validators import isAnything
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from surveyapp.fonts import register_fonts
-from surveyapp.report_blocks import Chart
+from surveyapp.reports.blocks import Chart
 
 BASE_FONT_SIZE = 9.0
 # (colour, dash pattern, marker) per series: colour, line and shape all differ.

@@ -25,7 +25,7 @@ from reportlab.platypus import (
 
 from surveyapp.charts import BASE_FONT_SIZE, drawing_for
 from surveyapp.fonts import register_fonts
-from surveyapp.report_blocks import Report
+from surveyapp.reports.blocks import Report
 
 MARGIN = 20 * mm
 FRAME_WIDTH = A4[0] - 2 * MARGIN

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.assessments.answers_csv import neutralise
-from surveyapp.report_blocks import SUPPRESSED, suppression_note
+from surveyapp.reports.blocks import SUPPRESSED, suppression_note
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)
 

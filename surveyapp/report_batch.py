@@ -21,8 +21,8 @@ from typing import Callable
 from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.group_detail import group_is_suppressed
 from surveyapp.render_pdf import render_pdf
-from surveyapp.report_context import warm_caches
-from surveyapp.report_model import RoundData, build_report
+from surveyapp.reports.context import warm_caches
+from surveyapp.reports.model import RoundData, build_report
 
 _WORKER: dict = {}
 

@@ -16,8 +16,8 @@ import pytest
 
 from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import get_framework, latest_version_key
-from surveyapp.report_definitions import load_report_definitions
-from surveyapp.report_model import RoundData
+from surveyapp.reports.definitions import load_report_definitions
+from surveyapp.reports.model import RoundData
 from surveyapp.assessments.rounds import create_round
 from surveyapp.accounts.users import create_user, hash_password, set_password_hash
 

@@ -9,7 +9,7 @@ from reportlab.graphics.shapes import Drawing
 
 from surveyapp.charts import BarChart, RadarChart, drawing_for
 from surveyapp.render_svg import svg_markup
-from surveyapp.report_blocks import Chart, Series, make_table
+from surveyapp.reports.blocks import Chart, Series, make_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,8 +11,8 @@ from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.records import plan_for_report
 from surveyapp.plans.actions import create_action
 from surveyapp.render_pdf import render_pdf
-from surveyapp.report_blocks import Notice, Report, Section, Table
-from surveyapp.report_plan import plan_blocks
+from surveyapp.reports.blocks import Notice, Report, Section, Table
+from surveyapp.reports.plan import plan_blocks
 
 from .aggregation_helpers import new_db
 from .plan_helpers import build_two_rounds
@@ -82,8 +82,8 @@ def test_the_plan_is_in_the_pdf_text(plan):
 def test_a_report_without_the_plan_says_so_rather_than_showing_no_actions():
     from types import SimpleNamespace
 
-    from surveyapp.report_definitions import SectionDefinition
-    from surveyapp.report_plan import NOT_SHOWN, improvement_plan
+    from surveyapp.reports.definitions import SectionDefinition
+    from surveyapp.reports.plan import NOT_SHOWN, improvement_plan
 
     spec = SectionDefinition(id="improvement-plan", type="improvement_plan", heading="Improvement plan",
                              empty="No actions have been agreed yet.")

@@ -58,7 +58,7 @@ def test_report_area_by_name_and_refusals(runner, db, tmp_path):
 
 
 def test_plan_covers_every_organisation_with_submissions(db):
-    from surveyapp.report_model import RoundData
+    from surveyapp.reports.model import RoundData
 
     world = build_report_world(db)
     tasks, skipped = plan_all(RoundData(db, world.round_id, 3), {})

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from surveyapp.report_definitions import (
-    SECTION_TYPES, ReportDefinitionErrors, load_report_definitions, load_report_text,
+from surveyapp.reports.definitions import (
+    SECTION_TYPES,
+    ReportDefinitionErrors,
+    load_report_definitions,
+    load_report_text,
 )
 
 from .conftest import PROJECT

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from surveyapp.report_blocks import SUPPRESSED
-from surveyapp.report_model import group_report, organisation_report
+from surveyapp.reports.blocks import SUPPRESSED
+from surveyapp.reports.model import group_report, organisation_report
 
 from .report_world import (  # noqa: F401  (fixtures)
     ALPHA, DEVELOPMENT_QUOTE, DRAFT_QUOTE, OTHER_QUOTE, STRENGTH_QUOTE, definitions, round_data, world_db,

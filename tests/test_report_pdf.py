@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from surveyapp.render_pdf import render_pdf
-from surveyapp.report_model import group_report, organisation_report
+from surveyapp.reports.model import group_report, organisation_report
 
 from .report_world import (  # noqa: F401  (fixtures)
     ALPHA, DEVELOPMENT_QUOTE, DRAFT_QUOTE, STRENGTH_QUOTE, definitions, round_data, world_db,
@@ -85,7 +85,7 @@ def test_suppression_marks_and_footnote_in_the_pdf(round_data, definitions):
 
 
 def test_long_tables_repeat_their_header_and_charts_stay_whole():
-    from surveyapp.report_blocks import Cell, Chart, Paragraphs, Report, Section, Series, Table
+    from surveyapp.reports.blocks import Cell, Chart, Paragraphs, Report, Section, Series, Table
 
     rows = tuple((Cell(f"Row {n} – a statement long enough to wrap onto a second line in its cell"), Cell("4.0"))
                  for n in range(150))

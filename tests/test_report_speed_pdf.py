@@ -7,8 +7,8 @@ from reportlab.platypus import Paragraph
 
 from surveyapp import render_pdf
 from surveyapp.render_pdf import text
-from surveyapp.report_blocks import Report, Section, make_table, score_cell, suppressible, text_cell
-from surveyapp.report_model import organisation_report
+from surveyapp.reports.blocks import Report, Section, make_table, score_cell, suppressible, text_cell
+from surveyapp.reports.model import organisation_report
 
 from .report_world import definitions, round_data, world_db  # noqa: F401  (fixtures)
 

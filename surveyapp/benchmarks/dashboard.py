@@ -14,7 +14,7 @@ import pandas as pd
 from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_records
 from surveyapp.frameworks.model import Framework
 from surveyapp.benchmarks.response_progress import MEASURES, PROGRESS_SQL, progress_counts
-from surveyapp.report_blocks import (
+from surveyapp.reports.blocks import (
     MISSING,
     Cell,
     Chart,

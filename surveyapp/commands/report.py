@@ -34,8 +34,8 @@ def report_command(round_id, organisation_id, area, sector, everything, output, 
     """Write benchmark report PDFs for a round."""
     from surveyapp import report_batch
     from surveyapp.assessments.evidence import all_evidence_comments
-    from surveyapp.report_definitions import ReportDefinitionErrors, load_report_definitions
-    from surveyapp.report_model import RoundData
+    from surveyapp.reports.definitions import ReportDefinitionErrors, load_report_definitions
+    from surveyapp.reports.model import RoundData
 
     chosen = [value for value in (organisation_id, area, sector, everything) if value]
     if len(chosen) != 1:

@@ -28,9 +28,9 @@ from surveyapp.plans.records import plan_for_report
 from surveyapp.render_pdf import render_pdf
 from surveyapp.render_svg import svg_markup
 from surveyapp.render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
-from surveyapp.report_blocks import HEAT_BANDS
-from surveyapp.report_definitions import load_report_file
-from surveyapp.report_model import RoundData, group_report, load_round_data, organisation_report, slug
+from surveyapp.reports.blocks import HEAT_BANDS
+from surveyapp.reports.definitions import load_report_file
+from surveyapp.reports.model import RoundData, group_report, load_round_data, organisation_report, slug
 from surveyapp.assessments.rounds import get_round, list_rounds
 from surveyapp.views.events import record_event
 from surveyapp.views.guards import found, login_required, require

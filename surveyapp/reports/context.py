@@ -13,8 +13,8 @@ from weakref import WeakKeyDictionary
 from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
 from surveyapp.frameworks.model import Framework
 from surveyapp.benchmarks.group_detail import group_is_suppressed
-from surveyapp.report_blocks import fmt_number
-from surveyapp.report_definitions import ReportDefinition, fill
+from surveyapp.reports.blocks import fmt_number
+from surveyapp.reports.definitions import ReportDefinition, fill
 from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
 
 ITEM_COLUMN = {"indicator": "indicator", "domain": "domain", "overall": None}

@@ -1,7 +1,7 @@
 """Section builders that every kind of report shares: cover, method, charts of domain scores."""
 from __future__ import annotations
 
-from surveyapp.report_blocks import (
+from surveyapp.reports.blocks import (
     Chart,
     Facts,
     Paragraphs,
@@ -15,7 +15,7 @@ from surveyapp.report_blocks import (
     score_cell,
     text_cell,
 )
-from surveyapp.report_context import ReportContext
+from surveyapp.reports.context import ReportContext
 
 # Differences smaller than this are described as "close to" in plain-words summaries.
 NEAR = 0.25

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from surveyapp.report_blocks import (
+from surveyapp.reports.blocks import (
     Item,
     ItemList,
     Paragraphs,
@@ -18,9 +18,9 @@ from surveyapp.report_blocks import (
     suppressible,
     text_cell,
 )
-from surveyapp.report_context import OrganisationContext
-from surveyapp.report_plan import improvement_plan
-from surveyapp.report_sections import (
+from surveyapp.reports.context import OrganisationContext
+from surveyapp.reports.plan import improvement_plan
+from surveyapp.reports.sections import (
     change_words,
     compare,
     cover_section,

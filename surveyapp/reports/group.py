@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from surveyapp.benchmarks.group_detail import group_agreement, group_highlights, organisation_distribution
-from surveyapp.report_blocks import (
+from surveyapp.reports.blocks import (
     Chart,
     Item,
     ItemList,
@@ -26,9 +26,9 @@ from surveyapp.report_blocks import (
     suppressible,
     text_cell,
 )
-from surveyapp.report_context import GroupContext
-from surveyapp.report_plan import improvement_plan
-from surveyapp.report_sections import (
+from surveyapp.reports.context import GroupContext
+from surveyapp.reports.plan import improvement_plan
+from surveyapp.reports.sections import (
     change_words,
     compare,
     cover_section,

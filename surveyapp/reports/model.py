@@ -15,11 +15,11 @@ from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.assessments.evidence import evidence_comments
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plans.records import plan_for_report
-from surveyapp.report_blocks import Report
-from surveyapp.report_context import GroupContext, OrganisationContext, ReportInputs
-from surveyapp.report_definitions import ReportDefinition
-from surveyapp.report_group import GROUP_SECTIONS
-from surveyapp.report_org import ORGANISATION_SECTIONS
+from surveyapp.reports.blocks import Report
+from surveyapp.reports.context import GroupContext, OrganisationContext, ReportInputs
+from surveyapp.reports.definitions import ReportDefinition
+from surveyapp.reports.group import GROUP_SECTIONS
+from surveyapp.reports.organisation import ORGANISATION_SECTIONS
 from surveyapp.assessments.rounds import get_round, previous_round_id
 
 BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from surveyapp.report_blocks import Notice, Paragraphs, Table, make_table, text_cell
-from surveyapp.report_sections import empty_section, section
+from surveyapp.reports.blocks import Notice, Paragraphs, Table, make_table, text_cell
+from surveyapp.reports.sections import empty_section, section
 
 COLUMNS = ("Action", "Indicators it addresses", "Lead partner", "Target date", "Status")
 
