@@ -27,7 +27,7 @@ from reportlab.platypus import (
     KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
-FONTS = Path(__file__).resolve().parent.parent / "surveyapp" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "surveyapp" / "render" / "font_files"
 MARGIN = 20 * mm
 WIDTH = A4[0] - 2 * MARGIN
 COLOURS = ("#0b4f5c", "#b3541e", "#505a5f")

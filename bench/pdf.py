@@ -33,7 +33,7 @@ def one_report(built: synthetic.Built, repeat: int = 5) -> tuple[list[Row], dict
     from surveyapp import create_app
     from surveyapp.storage.db import get_db
     from surveyapp.assessments.evidence import all_evidence_comments
-    from surveyapp.render_pdf import render_pdf
+    from surveyapp.render.pdf import render_pdf
     from surveyapp.reports.definitions import load_report_definitions
     from surveyapp.reports.model import RoundData, build_report
 

@@ -20,7 +20,7 @@ from typing import Callable
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.group_detail import group_is_suppressed
-from surveyapp.render_pdf import render_pdf
+from surveyapp.render.pdf import render_pdf
 from surveyapp.reports.context import warm_caches
 from surveyapp.reports.model import RoundData, build_report
 

@@ -7,8 +7,8 @@ import pytest
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 
-from surveyapp.charts import BarChart, RadarChart, drawing_for
-from surveyapp.render_svg import svg_markup
+from surveyapp.render.charts import BarChart, RadarChart, drawing_for
+from surveyapp.render.svg import svg_markup
 from surveyapp.reports.blocks import Chart, Series, make_table
 
 SVG = "{http://www.w3.org/2000/svg}"

@@ -7,7 +7,7 @@ import json
 
 from openpyxl import load_workbook
 
-from surveyapp.render_tables import Sheet, csv_text, xlsx_bytes
+from surveyapp.render.tables import Sheet, csv_text, xlsx_bytes
 
 from .report_world import ALPHA, client_as, web_world  # noqa: F401  (fixtures)
 

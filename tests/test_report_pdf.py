@@ -8,7 +8,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from surveyapp.render_pdf import render_pdf
+from surveyapp.render.pdf import render_pdf
 from surveyapp.reports.model import group_report, organisation_report
 
 from .report_world import (  # noqa: F401  (fixtures)

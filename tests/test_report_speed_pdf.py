@@ -5,8 +5,8 @@ import datetime as dt
 
 from reportlab.platypus import Paragraph
 
-from surveyapp import render_pdf
-from surveyapp.render_pdf import text
+from surveyapp.render import pdf as render_pdf
+from surveyapp.render.pdf import text
 from surveyapp.reports.blocks import Report, Section, make_table, score_cell, suppressible, text_cell
 from surveyapp.reports.model import organisation_report
 

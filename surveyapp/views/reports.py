@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
 from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
-from surveyapp.charts import drawing_for
+from surveyapp.render.charts import drawing_for
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.benchmarks.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.storage.db import get_db
@@ -25,9 +25,9 @@ from surveyapp.accounts.permissions import (
     covers_area,
 )
 from surveyapp.plans.records import plan_for_report
-from surveyapp.render_pdf import render_pdf
-from surveyapp.render_svg import svg_markup
-from surveyapp.render_tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
+from surveyapp.render.pdf import render_pdf
+from surveyapp.render.svg import svg_markup
+from surveyapp.render.tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
 from surveyapp.reports.blocks import HEAT_BANDS
 from surveyapp.reports.definitions import load_report_file
 from surveyapp.reports.model import RoundData, group_report, load_round_data, organisation_report, slug

@@ -1,7 +1,7 @@
 """Register the bundled DejaVu Sans fonts with reportlab, once per process.
 
 The standard PDF fonts cannot show characters people type every day (’ – é ł ő),
-so every PDF and chart uses DejaVu Sans, shipped in surveyapp/fonts/ with its
+so every PDF and chart uses DejaVu Sans, shipped in surveyapp/render/font_files/ with its
 licence (fonts-dejavu-core): a fresh machine needs no system fonts.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parent / "font_files"
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 

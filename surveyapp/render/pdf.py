@@ -23,8 +23,8 @@ from reportlab.platypus import (
     KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
 )
 
-from surveyapp.charts import BASE_FONT_SIZE, drawing_for
-from surveyapp.fonts import register_fonts
+from surveyapp.render.charts import BASE_FONT_SIZE, drawing_for
+from surveyapp.render.fonts import register_fonts
 from surveyapp.reports.blocks import Report
 
 MARGIN = 20 * mm

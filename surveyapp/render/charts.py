@@ -17,7 +17,7 @@ from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.validators import isAnything
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from surveyapp.fonts import register_fonts
+from surveyapp.render.fonts import register_fonts
 from surveyapp.reports.blocks import Chart
 
 BASE_FONT_SIZE = 9.0
