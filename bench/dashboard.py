@@ -126,7 +126,7 @@ def cache_wired():
 
     from surveyapp.benchmarks.round_cache import round_cache
     from surveyapp.reports.model import previous_round_id
-    from surveyapp.views import reports as view
+    from surveyapp.web.views import reports as view
 
     real_load, real_build = view.load_round_data, view.build_dashboard
 

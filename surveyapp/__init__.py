@@ -8,8 +8,8 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Create and wire the Flask application."""
-    app = Flask(__name__, instance_relative_config=True)
-    from surveyapp import template_env
+    app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
+    from surveyapp.web import template_env
 
     template_env.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -20,7 +20,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from surveyapp import cli, faults, web
+    from surveyapp import cli
+    from surveyapp.web import faults, app as web
     from surveyapp.storage import db
 
     db.init_app(app)

@@ -20,7 +20,7 @@ from itsdangerous import URLSafeTimedSerializer
 from surveyapp.cli import prepare_database
 from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import get_framework, latest_version_key
-from surveyapp.kept_forms import keep_form
+from surveyapp.web.kept_forms import keep_form
 from surveyapp.accounts.outbox import queue_message
 from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
 from surveyapp.assessments.rounds import create_round

@@ -8,7 +8,7 @@ import time
 import pytest
 from flask_wtf.csrf import CSRFError
 
-from surveyapp import csrf_tokens
+from surveyapp.web import csrf_tokens
 
 from .conftest import PASSWORD, csrf_token, sign_in
 from .security_world import add_user, ram_app

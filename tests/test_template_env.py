@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from surveyapp import template_env
+from surveyapp.web import template_env
 
 
 def test_templates_see_the_app_globals_and_their_own_over_them(app):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuild the vendored GOV.UK Frontend assets in surveyapp/static/govuk/.
+# Rebuild the vendored GOV.UK Frontend assets in surveyapp/web/static/govuk/.
 #
 # - Installs pinned govuk-frontend + sass from the npm registry into a scratch
 #   directory OUTSIDE the repo (nothing is added to the repo except outputs).
@@ -16,7 +16,7 @@ GOVUK_FRONTEND_VERSION="6.6.0"
 SASS_VERSION="1.108.2"
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT_DIR="$REPO_ROOT/surveyapp/static/govuk"
+OUT_DIR="$REPO_ROOT/surveyapp/web/static/govuk"
 BUILD_DIR="${1:-/tmp/assets-build}"
 
 case "$BUILD_DIR/" in

@@ -34,10 +34,10 @@ from surveyapp.accounts.users import (
     set_areas,
     set_memberships,
 )
-from surveyapp.views.account import send_invitation
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
-from surveyapp.views.uploads import accepts_files
+from surveyapp.web.views.account import send_invitation
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.uploads import accepts_files
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_CSV_BYTES = 1024 * 1024

@@ -33,9 +33,9 @@ from surveyapp.accounts.users import (
     set_password_hash,
     user_id_by_email,
 )
-from surveyapp.views.auth import begin_session
-from surveyapp.views.events import record_event
-from surveyapp.views.mail import send_message
+from surveyapp.web.views.auth import begin_session
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.mail import send_message
 
 bp = Blueprint("account", __name__)
 

@@ -6,7 +6,7 @@ import sqlite3
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from surveyapp.storage.db import get_db
-from surveyapp.faults import unsaved_message, unsubmitted_message
+from surveyapp.web.faults import unsaved_message, unsubmitted_message
 from surveyapp.assessments.forms import (
     build_domain_form,
     describe_answer,
@@ -33,8 +33,8 @@ from surveyapp.assessments.responses import (
 )
 from surveyapp.assessments.rounds import get_round, is_open
 from surveyapp.benchmarks.organisation_summary import organisation_summary_for
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
 
 bp = Blueprint("assess", __name__, url_prefix="/rounds/<int:round_id>/organisations/<int:org_id>")
 

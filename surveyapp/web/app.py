@@ -5,13 +5,13 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveyapp import cookie_session, csrf_tokens, page_links, security_headers
+from surveyapp.web import cookie_session, csrf_tokens, page_links, security_headers
 from surveyapp.storage.db import get_db
 from surveyapp.assessments.forms import evidence_label, value_key
-from surveyapp.kept_forms import keep_form
+from surveyapp.web.kept_forms import keep_form
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES
-from surveyapp.views.uploads import refuse_unexpected_files
+from surveyapp.web.views.uploads import refuse_unexpected_files
 
 csrf = csrf_tokens.RememberingCSRFProtect()
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
@@ -20,9 +20,9 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, sessions, headers, the user loader and error pages."""
-    from surveyapp.views import account, admin, assess, auth, facilitate, home, records, rounds
-    from surveyapp.views import plans
-    from surveyapp.views import reports as results
+    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, records, rounds
+    from surveyapp.web.views import plans
+    from surveyapp.web.views import reports as results
 
     _secure_defaults(app)
     csrf.init_app(app)
@@ -120,7 +120,7 @@ def _error_page(error):
 
 def _audit_refusal(action: str) -> None:
     """Record a refused request: who, which organisation, which page (never the form)."""
-    from surveyapp.views.events import record_event
+    from surveyapp.web.views.events import record_event
 
     org_id = (request.view_args or {}).get("org_id")
     record_event(action, organisation_id=org_id if isinstance(org_id, int) else None,

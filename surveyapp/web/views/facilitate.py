@@ -14,10 +14,10 @@ from surveyapp.storage.plain_text import clean_line, clean_lines
 from surveyapp.assessments.responses import get_response, reopen_response
 from surveyapp.assessments.rounds import get_round
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
-from surveyapp.views.account import send_invitation
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
-from surveyapp.views.mail import send_message
+from surveyapp.web.views.account import send_invitation
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.mail import send_message
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 MAX_REASON = 1_000

@@ -32,8 +32,8 @@ from surveyapp.reports.blocks import HEAT_BANDS
 from surveyapp.reports.definitions import load_report_file
 from surveyapp.reports.model import RoundData, group_report, load_round_data, organisation_report, slug
 from surveyapp.assessments.rounds import get_round, list_rounds
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
 
 bp = Blueprint("reports", __name__, url_prefix="/results")
 AREA_SLUGS = {slug(a): a for a in AREAS}

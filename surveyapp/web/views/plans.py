@@ -34,9 +34,9 @@ from surveyapp.plans.actions import (
     rounds_with_results,
     update_action,
 )
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
-from surveyapp.views.plan_forms import ActionForm, NoteForm, form_errors
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.plan_forms import ActionForm, NoteForm, form_errors
 
 bp = Blueprint("plans", __name__)
 EXPORTS = {"csv": "text/csv; charset=utf-8",

@@ -8,8 +8,8 @@ from surveyapp.storage.db import get_db
 from surveyapp.accounts.outbox import get_message, list_messages
 from surveyapp.accounts.permissions import can_administer
 from surveyapp.storage.timestamps import utc_now
-from surveyapp.views.events import record_event
-from surveyapp.views.guards import found, login_required, require
+from surveyapp.web.views.events import record_event
+from surveyapp.web.views.guards import found, login_required, require
 
 bp = Blueprint("records", __name__, url_prefix="/admin")
 MAX_PAGE = 1_000_000
