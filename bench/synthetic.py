@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from surveyapp.cli import prepare_database
+from surveyapp.cli.main import prepare_database
 from surveyapp.storage.db import connect, write_transaction
 from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.organisations import AREAS, SECTORS

@@ -20,7 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from surveyapp import cli
+    from surveyapp.cli import main as cli
     from surveyapp.web import faults, app as web
     from surveyapp.storage import db
 

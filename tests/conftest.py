@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from surveyapp import create_app
-from surveyapp.cli import prepare_database
+from surveyapp.cli.main import prepare_database
 from surveyapp.storage.db import connect
 
 PROJECT = Path(__file__).resolve().parent.parent

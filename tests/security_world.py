@@ -17,7 +17,7 @@ from pathlib import Path
 
 from itsdangerous import URLSafeTimedSerializer
 
-from surveyapp.cli import prepare_database
+from surveyapp.cli.main import prepare_database
 from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.web.kept_forms import keep_form

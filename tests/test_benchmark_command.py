@@ -3,7 +3,7 @@ import csv
 import io
 import json
 
-from surveyapp.commands.benchmark import benchmark
+from surveyapp.cli.commands.benchmark import benchmark
 
 from .aggregation_helpers import add_orgs_with_scores
 from .plan_helpers import register_test_framework

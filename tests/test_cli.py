@@ -96,7 +96,7 @@ def test_demo_loads_fictional_data_once(runner, db):
 
 
 def test_demo_is_deterministic(tmp_path):
-    from surveyapp.cli import prepare_database
+    from surveyapp.cli.main import prepare_database
     from surveyapp.demo.data import load_demo
 
     results = []

@@ -5,7 +5,7 @@ import io
 
 from pypdf import PdfReader
 
-from surveyapp.report_batch import plan_all
+from surveyapp.cli.report_batch import plan_all
 
 from .report_world import ALPHA, build_report_world
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from surveyapp.cli import prepare_database
+from surveyapp.cli.main import prepare_database
 from surveyapp.storage.db import connect
 from surveyapp.demo.data import load_demo
 

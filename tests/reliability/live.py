@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from gunicorn.config import KNOWN_SETTINGS
 
-from surveyapp.cli import prepare_database
+from surveyapp.cli.main import prepare_database
 from surveyapp.storage.db import connect, write_transaction
 from surveyapp.frameworks.registry import latest_version_key
 from surveyapp.assessments.rounds import create_round

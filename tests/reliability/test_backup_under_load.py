@@ -29,7 +29,7 @@ def surveyapp(db_path, *args) -> subprocess.CompletedProcess:
     """Run the surveyapp command line against a database, as an operator would."""
     env = {**os.environ, "SURVEYAPP_DATABASE": str(db_path), "SURVEYAPP_SECRET_KEY": SECRET_KEY,
            "SURVEYAPP_FRAMEWORKS": str(FRAMEWORKS)}
-    return subprocess.run([sys.executable, "-c", "from surveyapp.cli import main; main()", *args],
+    return subprocess.run([sys.executable, "-c", "from surveyapp.cli.main import main; main()", *args],
                           cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from surveyapp.commands.backup import backup_command, restore_command
-from surveyapp.commands.report import report_command
+from surveyapp.cli.commands.backup import backup_command, restore_command
+from surveyapp.cli.commands.report import report_command
 from surveyapp.storage.db import get_db
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, load_framework_file

@@ -32,7 +32,7 @@ from surveyapp.assessments.rounds import get_round
 @with_appcontext
 def report_command(round_id, organisation_id, area, sector, everything, output, jobs):
     """Write benchmark report PDFs for a round."""
-    from surveyapp import report_batch
+    from surveyapp.cli import report_batch
     from surveyapp.assessments.evidence import all_evidence_comments
     from surveyapp.reports.definitions import ReportDefinitionErrors, load_report_definitions
     from surveyapp.reports.model import RoundData

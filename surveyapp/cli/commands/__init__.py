@@ -1,0 +1,1 @@
+"""The larger commands, one module each; cli.main registers them."""
