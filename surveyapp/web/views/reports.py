@@ -14,7 +14,7 @@ from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, reco
 from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
 from surveyapp.render.charts import drawing_for
 from surveyapp.benchmarks.round_cache import round_cache
-from surveyapp.benchmarks.dashboard import Filters, build_dashboard, indicator_distribution
+from surveyapp.reports.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import (
