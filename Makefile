@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test install install-test browser-deps
+.PHONY: run test lint install install-test browser-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,5 +32,10 @@ run: install
 	$(BIN)/surveyapp demo
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - wsgi:app
 
-test: install-test browser-deps
+# Style (ruff, configured in pyproject.toml) and the import contract between the stage packages.
+lint: install-test
+	$(BIN)/ruff check --quiet .
+	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
+
+test: install-test browser-deps lint
 	$(BIN)/python -m pytest

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from surveyapp.benchmarks.aggregation import benchmark_round
-from surveyapp.storage.db import connect
 from surveyapp.frameworks.registry import get_framework
+from surveyapp.storage.db import connect
 
 from . import synthetic
 from .common import PROJECT, Row, alternate, run_alone

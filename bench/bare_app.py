@@ -17,8 +17,8 @@ from pathlib import Path
 
 from flask import Flask, abort, g, redirect, render_template, request
 
-from surveyapp.storage.db import kept_connection, write_transaction
 from surveyapp.frameworks.registry import get_framework
+from surveyapp.storage.db import kept_connection, write_transaction
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHOICES_CACHE: dict[str, dict] = {}

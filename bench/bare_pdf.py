@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Polygon, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -24,7 +24,15 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import (
-    KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
 )
 
 FONTS = Path(__file__).resolve().parent.parent / "surveyapp" / "render" / "font_files"
@@ -229,7 +237,7 @@ def _bars(chart: dict) -> Drawing:
     span = (chart["high"] - chart["low"]) or 1
     for c, label in enumerate(chart["categories"]):
         d.add(String(40 + slot * (c + 0.5), 10, label, fontName="BareSans", fontSize=7, textAnchor="middle"))
-        for s, (name, values) in enumerate(chart["series"]):
+        for s, (_name, values) in enumerate(chart["series"]):
             value = values[c]
             if value is None:
                 continue

@@ -27,8 +27,8 @@ LEAD_EMAIL = "summary.lead@example.org"
 def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
     """Time the dashboard; return the result rows (or why it could not run)."""
     from surveyapp import create_app
-    from surveyapp.storage.db import connect, write_transaction
     from surveyapp.accounts.users import create_user
+    from surveyapp.storage.db import connect, write_transaction
 
     from .render import signed_in_client
 
@@ -41,7 +41,7 @@ def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
     app = create_app(app_config(path, built))
     try:
         client, _ = signed_in_client(app, EMAIL)
-    except Exception as exc:  # noqa: BLE001 - reported as a row
+    except Exception as exc:
         return [_missing(f"sign-in failed: {exc!r}")]
     url = f"/results/?round={built.round_id}"
 
@@ -56,7 +56,7 @@ def run(built: synthetic.Built, directory: Path, repeat: int = 3) -> list[Row]:
     try:
         first = get()
         repeated = [get() for _ in range(repeat)]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [_missing(repr(exc))]
     warm = statistics.median(repeated)
     answers = built.size.answers
@@ -85,7 +85,7 @@ def _summary_page(app, built: synthetic.Built) -> list[Row]:
             times.append(time.perf_counter() - start)
             if response.status_code != 200:
                 raise RuntimeError(f"GET {url}: HTTP {response.status_code}")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [_missing(f"summary page: {exc!r}")]
     return [Row("5 dashboard", "an organisation's own results page (also shown on the confirmation after "
                 "submitting), second request", times[1] * 1000, None, "ms", higher_is_better=False,
@@ -103,7 +103,7 @@ def _projection(get, path: Path, built: synthetic.Built, repeat: int) -> list[Ro
             _submit_one_more(path, built, "SB-LATE-0001")
             after = get()
             cached_after = [get() for _ in range(repeat)]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return [_missing(f"could not wire surveyapp.cache into the view: {exc!r}")]
     return [
         Row("5 dashboard", f"repeated request, surveyapp/cache.py wired in (median of {repeat})",
@@ -152,8 +152,8 @@ def cache_wired():
 
 def _submit_one_more(path: Path, built: synthetic.Built, reference: str) -> None:
     """Add one submitted response with full answers to the round, as an import would."""
-    from surveyapp.storage.db import connect, write_transaction
     from surveyapp.frameworks.registry import get_framework
+    from surveyapp.storage.db import connect, write_transaction
 
     db = connect(path)
     framework = get_framework(db, built.framework_key)

@@ -31,11 +31,11 @@ DATE = dt.date(2026, 11, 22)
 def one_report(built: synthetic.Built, repeat: int = 5) -> tuple[list[Row], dict]:
     """Time one organisation's report against the bare layout, alternating, best of `repeat`."""
     from surveyapp import create_app
-    from surveyapp.storage.db import get_db
     from surveyapp.assessments.evidence import all_evidence_comments
     from surveyapp.render.pdf import render_pdf
     from surveyapp.reports.definitions import load_report_definitions
     from surveyapp.reports.model import RoundData, build_report
+    from surveyapp.storage.db import get_db
 
     from . import bare_pdf
 

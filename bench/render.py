@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from surveyapp import create_app
-from surveyapp.storage.db import connect, write_transaction
 from surveyapp.accounts.users import create_user
+from surveyapp.storage.db import connect, write_transaction
 
 from . import synthetic
 from .bare_app import create_bare_app

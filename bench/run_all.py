@@ -25,8 +25,8 @@ if __package__ in (None, ""):  # run as a script: bench/run_all.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
-from bench import synthetic  # noqa: E402
-from bench.common import PROJECT, Row, format_table, save_rows  # noqa: E402
+from bench import synthetic
+from bench.common import PROJECT, Row, format_table, save_rows
 
 BENCHMARKS = ("submit", "connections", "instructions", "render", "pdf", "aggregate", "dashboard")
 LIBRARIES = ("Flask", "Werkzeug", "Jinja2", "MarkupSafe", "WTForms", "Flask-WTF", "sqlite-utils", "pandas",
@@ -46,7 +46,7 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(), "sqlite": sqlite3.sqlite_version, "libraries": versions,
         "platform": platform.platform(),
@@ -87,7 +87,7 @@ def run(selected: tuple[str, ...], directory: Path, seconds: float) -> tuple[lis
         start = time.perf_counter()
         try:
             rows += fn()
-        except Exception as exc:  # noqa: BLE001 - one failed benchmark must not hide the others
+        except Exception as exc:
             traceback.print_exc()
             rows.append(Row(name, "failed", float("nan"), None, "", passed=False, note=repr(exc)[:300]))
         log["seconds"][name] = round(time.perf_counter() - start, 1)

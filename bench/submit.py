@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from surveyapp.storage.db import connect, write_transaction
-from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.users import create_user
+from surveyapp.frameworks.registry import get_framework
+from surveyapp.storage.db import connect, write_transaction
 
 from . import synthetic
 from .common import PASSWORD, SECRET_KEY, Row, copy_database, machine_cpu_seconds, process_tree_cpu_seconds

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from surveyapp.cli.main import prepare_database
-from surveyapp.storage.db import connect, write_transaction
-from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.organisations import AREAS, SECTORS
+from surveyapp.cli.main import prepare_database
+from surveyapp.frameworks.registry import get_framework
+from surveyapp.storage.db import connect, write_transaction
 
 SEED = 8_2026
 FRAMEWORK_ID = "bench-sixty"          # 6 domains of 10 rated indicators: the survey people answer

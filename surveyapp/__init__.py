@@ -21,8 +21,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.from_mapping(config)
 
     from surveyapp.cli import main as cli
-    from surveyapp.web import faults, app as web
     from surveyapp.storage import db
+    from surveyapp.web import app as web
+    from surveyapp.web import faults
 
     db.init_app(app)
     faults.init_app(app)

@@ -1,8 +1,8 @@
 """Build small rounds in a real SQLite file for the aggregation tests."""
 from __future__ import annotations
 
-from surveyapp.storage.db import connect
 from surveyapp.frameworks.loader import load_framework_text
+from surveyapp.storage.db import connect
 from surveyapp.storage.migrations import migrations
 
 # Scale 1-6 with two non-scoring options. Domain "lead": l1 (weight 2), l2,

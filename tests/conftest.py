@@ -108,8 +108,8 @@ def make_user(db):
 @pytest.fixture
 def make_round(db):
     """Create an open round for a framework; return its id."""
-    from surveyapp.frameworks.registry import latest_version_key
     from surveyapp.assessments.rounds import create_round
+    from surveyapp.frameworks.registry import latest_version_key
 
     def make(framework_id="strategic-planning", title="Test round", **kwargs):
         return create_round(db, latest_version_key(db, framework_id), title, **kwargs)

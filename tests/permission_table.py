@@ -13,8 +13,8 @@ or for someone not signed in a redirect to the sign-in page.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .plan_helpers import world_action
 from .security_world import ORG_AREAS, ROLES, World

@@ -14,12 +14,12 @@ from functools import lru_cache
 
 import pytest
 
-from surveyapp.storage.db import connect
+from surveyapp.accounts.users import create_user, hash_password, set_password_hash
+from surveyapp.assessments.rounds import create_round
 from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.reports.definitions import load_report_definitions
 from surveyapp.reports.model import RoundData
-from surveyapp.assessments.rounds import create_round
-from surveyapp.accounts.users import create_user, hash_password, set_password_hash
+from surveyapp.storage.db import connect
 
 from .conftest import PASSWORD, PROJECT, copy_database
 

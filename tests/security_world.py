@@ -17,16 +17,16 @@ from pathlib import Path
 
 from itsdangerous import URLSafeTimedSerializer
 
-from surveyapp.cli.main import prepare_database
-from surveyapp.storage.db import connect
-from surveyapp.frameworks.registry import get_framework, latest_version_key
-from surveyapp.web.kept_forms import keep_form
 from surveyapp.accounts.outbox import queue_message
-from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
-from surveyapp.assessments.rounds import create_round
 from surveyapp.accounts.sessions import start_session
 from surveyapp.accounts.tokens import INVITATION, PASSWORD_RESET, issue_token
 from surveyapp.accounts.users import create_user, hash_password, set_password_hash
+from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
+from surveyapp.assessments.rounds import create_round
+from surveyapp.cli.main import prepare_database
+from surveyapp.frameworks.registry import get_framework, latest_version_key
+from surveyapp.storage.db import connect
+from surveyapp.web.kept_forms import keep_form
 
 from .conftest import PASSWORD, PROJECT
 

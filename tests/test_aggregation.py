@@ -236,8 +236,8 @@ def test_benchmark_records_have_exactly_the_csv_columns(nine_orgs):
     assert indicator_columns == [
         "organisation", "organisation_name", "area", "sector", "domain", "indicator", "n_organisations",
         "n_respondents", "mean", "median", "q1", "q3", "n_scoring", "n_non_scoring", "n_blank", "suppressed"]
-    a2 = [r for r in benchmark_records(bench, "organisation", "indicator")
-          if r["organisation"] == ids["A2"] and r["indicator"] == "l1"][0]
+    a2 = next(r for r in benchmark_records(bench, "organisation", "indicator")
+          if r["organisation"] == ids["A2"] and r["indicator"] == "l1")
     # an organisation is a group of one: its mean, median and quartiles are its score, (3+5)/2 = 4
     assert (a2["organisation_name"], a2["mean"], a2["median"], a2["q1"], a2["n_respondents"]) == ("A2", 4, 4, 4, 2)
     tayside = benchmark_records(bench, "tayside", "domain")

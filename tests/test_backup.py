@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from surveyapp.storage.db import connect
-from surveyapp.frameworks.registry import framework_for_round, latest_version_key
 from surveyapp.assessments.responses import Answer, save_domain, start_response
 from surveyapp.assessments.rounds import create_round
+from surveyapp.frameworks.registry import framework_for_round, latest_version_key
+from surveyapp.storage.db import connect
 
 
 def read_only(path) -> sqlite3.Connection:

@@ -29,11 +29,11 @@ def test_csv_by_area(app, db, runner):
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert list(rows[0]) == ["area", "domain", "indicator", "n_organisations", "n_respondents", "mean", "median",
                              "q1", "q3", "n_scoring", "n_non_scoring", "n_blank", "suppressed"]
-    angus = [r for r in rows if r["area"] == "Angus" and r["indicator"] == "l1"][0]
+    angus = next(r for r in rows if r["area"] == "Angus" and r["indicator"] == "l1")
     # 2, 4, 6: mean 4, median 4, q1 at position 0.5 -> 3, q3 at 1.5 -> 5
     assert (angus["mean"], angus["median"], angus["q1"], angus["q3"], angus["suppressed"]) == (
         "4.0", "4.0", "3.0", "5.0", "false")
-    dundee = [r for r in rows if r["area"] == "Dundee City" and r["indicator"] == "l1"][0]
+    dundee = next(r for r in rows if r["area"] == "Dundee City" and r["indicator"] == "l1")
     # one organisation: hidden, and every number is an empty cell
     assert dundee["suppressed"] == "true" and dundee["mean"] == "" and dundee["n_organisations"] == ""
 

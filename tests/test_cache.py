@@ -1,9 +1,9 @@
 """The round cache: reused while nothing changed, rebuilt after any save, submission or regrouping."""
 from __future__ import annotations
 
+from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
 from surveyapp.benchmarks.round_cache import RoundCache, round_fingerprint
 from surveyapp.frameworks.registry import framework_for_round
-from surveyapp.assessments.responses import Answer, save_domain, start_response, submit_response
 
 
 def counting_builder():

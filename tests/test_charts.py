@@ -66,7 +66,7 @@ def test_svg_has_no_style_attributes_and_prefixed_ids():
 
 def test_text_is_text_never_markup_and_anchors_are_kept():
     root = parse(svg_markup(drawing_for(chart(), 14), "demo-chart", "t", "d"))
-    texts = [el for el in root.iter(f"{SVG}text")]
+    texts = list(root.iter(f"{SVG}text"))
     assert "Alpha <script>alert(1)</script> & Co" in [el.text for el in texts]
     assert not list(root.iter(f"{SVG}script"))
     assert {el.get("text-anchor") for el in texts} >= {"start", "middle", "end"}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
+from surveyapp.assessments.responses import reopen_response
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.demo.data import load_demo
-from surveyapp.assessments.responses import reopen_response
 
 from .conftest import sign_in
 

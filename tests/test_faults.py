@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from flask import g
 
 from surveyapp import create_app
-from surveyapp.storage.db import DatabaseSetupError, connect, get_db
 from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.db import DatabaseSetupError, connect, get_db
 
 from .conftest import PROJECT, csrf_token, sign_in
 
@@ -159,7 +159,7 @@ def test_read_only_database_refuses_saves_and_submissions_plainly(client, db, dr
 
 
 def test_a_write_outside_the_form_pages_gets_the_plain_error_page(client, db, draft, faults, make_org):
-    base, framework, response_id = draft
+    base, _framework, _response_id = draft
     other = make_org("Second Test Service (fictional)")
     db.execute("INSERT INTO memberships (user_id, organisation_id) SELECT id, ? FROM users", [other])
     round_id = base.split("/")[2]

@@ -51,13 +51,13 @@ def save(client, url, data, action="continue"):
 
 
 def test_full_journey(client, db, journey):
-    base, fw, round_id, org = journey
+    base, fw, _round_id, _org = journey
     # task list before starting: nothing stored yet, a start button
     page = client.get(base + "/")
     assert b"Start now" in page.data
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
     started = client.post(base + "/start", data={"csrf_token": csrf_token(page.get_data(as_text=True))})
-    first, second = fw.domains[0], fw.domains[1]
+    first, _second = fw.domains[0], fw.domains[1]
     assert started.location.endswith(f"/domains/{first.id}")
 
     # partial save with "save and come back later": no required-answer errors
@@ -180,7 +180,7 @@ def test_stale_save_is_refused_and_keeps_what_was_typed(client, db, journey):
 
 
 def test_closed_round_cannot_be_started(client, db, journey, make_round):
-    base, fw, round_id, org = journey
+    base, _fw, round_id, _org = journey
     db.execute("UPDATE rounds SET status = 'closed' WHERE id = ?", [round_id])
     page = client.get(base + "/").get_data(as_text=True)
     assert "Start now" not in page
@@ -189,7 +189,7 @@ def test_closed_round_cannot_be_started(client, db, journey, make_round):
 
 
 def test_someone_else_cannot_open_the_organisations_assessment(client, db, journey, make_org, make_user):
-    base, fw, round_id, org = journey
+    base, _fw, _round_id, _org = journey
     other = make_org("Other Place (fictional)", area="Angus")
     make_user("other@example.org", organisations=[other])
     client.post("/sign-out", data={"csrf_token": csrf_token(client.get(base + "/").get_data(as_text=True))})

@@ -69,7 +69,7 @@ def test_xlsx_holds_text_as_text_and_dates_as_dates():
     sheet = book["Improvement plan"]
     assert sheet["A1"].value == "'=Improvement plan"
     assert [c.value for c in sheet[2]] == list(HEADINGS)
-    row = {h: c for h, c in zip(HEADINGS, sheet[3])}
+    row = dict(zip(HEADINGS, sheet[3]))
     action = row["Action (what will be done)"]
     assert action.value == "'" + HOSTILE["action"] and action.data_type == "s"  # never a formula
     assert row["Lead person or partner agency"].value == "'+SUM(1,2)"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from surveyapp.benchmarks.round_cache import round_fingerprint
+from surveyapp.plans.actions import create_action, list_actions
 from surveyapp.plans.progress import (
     AWAITING_RESULTS,
     COMPARED,
@@ -19,7 +20,6 @@ from surveyapp.plans.progress import (
     progress_for_actions,
 )
 from surveyapp.plans.records import development_areas, plan_for_report
-from surveyapp.plans.actions import create_action, list_actions
 
 from .aggregation_helpers import add_org, add_response, new_db
 from .plan_helpers import build_two_rounds, register_test_framework

@@ -7,9 +7,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from surveyapp.plans.actions import create_action
 from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.records import plan_for_report
-from surveyapp.plans.actions import create_action
 from surveyapp.render.pdf import render_pdf
 from surveyapp.reports.blocks import Notice, Report, Section, Table
 from surveyapp.reports.plan import plan_blocks

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 
-from surveyapp.plans.filters import OVERDUE, PlanFilter, apply_filter, domain_choices, lead_choices, parse_filter
 from surveyapp.plans.actions import (
     PlanError,
     StaleAction,
@@ -19,6 +18,7 @@ from surveyapp.plans.actions import (
     set_status,
     update_action,
 )
+from surveyapp.plans.filters import OVERDUE, PlanFilter, apply_filter, domain_choices, lead_choices, parse_filter
 
 from .aggregation_helpers import add_org, new_db
 from .plan_helpers import register_test_framework

@@ -10,7 +10,14 @@ from surveyapp.reports.blocks import SUPPRESSED
 from surveyapp.reports.model import group_report, organisation_report
 
 from .report_world import (  # noqa: F401  (fixtures)
-    ALPHA, DEVELOPMENT_QUOTE, DRAFT_QUOTE, OTHER_QUOTE, STRENGTH_QUOTE, definitions, round_data, world_db,
+    ALPHA,
+    DEVELOPMENT_QUOTE,
+    DRAFT_QUOTE,
+    OTHER_QUOTE,
+    STRENGTH_QUOTE,
+    definitions,
+    round_data,
+    world_db,
 )
 
 DAY = dt.date(2026, 11, 22)

@@ -148,7 +148,7 @@ def post_variants(fields: dict):
     """Yield (label, data) for every hostile way to fill a form."""
     names = list(fields) or ["field"]
     for i, payload in enumerate(PAYLOADS if fields else PAYLOADS[:1]):  # a form with no fields needs few
-        yield f"payload {i} in every field", {n: payload for n in names}
+        yield f"payload {i} in every field", dict.fromkeys(names, payload)
     yield "valid form with markup in the text", valid_data(fields, STORABLE)
     yield "valid form with SQL in the text", valid_data(fields, PAYLOADS[1])
     yield "no fields at all", {}
@@ -177,7 +177,7 @@ def test_hostile_input_everywhere(world):
                     pages.append((role, url))
                 failures += check_reply(response, f"GET {label} as {role}")
 
-    for rule, route, target, role, url in every_route:
+    for rule, route, _target, role, url in every_route:
         if "POST" not in rule.methods:
             continue
         for label, data in post_variants(forms.get(urlsplit(url).path, {})):

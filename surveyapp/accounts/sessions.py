@@ -11,9 +11,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from surveyapp.accounts.users import ACCESS_COLUMNS, signed_in_user
 from surveyapp.storage.db import first_row
 from surveyapp.storage.timestamps import iso, parse, utc_now
-from surveyapp.accounts.users import ACCESS_COLUMNS, signed_in_user
 
 IDLE_MINUTES = 60        # a long domain page can take a while to write
 ABSOLUTE_HOURS = 12      # one working day, then sign in again

@@ -6,8 +6,8 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from surveyapp.storage.db import first_row
 from surveyapp.accounts.passwords import normalise
+from surveyapp.storage.db import first_row
 
 ROLES = ("service_lead", "facilitator", "commissioner", "admin")
 ROLE_NAMES = {

@@ -10,11 +10,11 @@ import csv
 import io
 from collections import defaultdict
 
-from surveyapp.storage.db import write_transaction
-from surveyapp.assessments.forms import value_key
-from surveyapp.frameworks.model import Framework, Indicator
 from surveyapp.accounts.organisations import RowError, check_organisation
+from surveyapp.assessments.forms import value_key
 from surveyapp.assessments.responses import Answer, new_reference
+from surveyapp.frameworks.model import Framework, Indicator
+from surveyapp.storage.db import write_transaction
 
 COLUMNS = ("organisation", "area", "sector", "respondent", "domain", "indicator", "value", "comment")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,7 +89,8 @@ def parse_responses_csv(text: str, framework: Framework):
             errors.append(RowError(line, f"unknown indicator '{row['indicator']}' in {framework.key}"))
             continue
         if (row["domain"] or "").strip() not in ("", framework.domain_of(ind.id).id):
-            errors.append(RowError(line, f"indicator {ind.id} is in domain '{framework.domain_of(ind.id).id}', not '{row['domain']}'"))
+            home = framework.domain_of(ind.id).id
+            errors.append(RowError(line, f"indicator {ind.id} is in domain '{home}', not '{row['domain']}'"))
             continue
         answer, error = _parse_value(ind, row["value"])
         if error:

@@ -12,8 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from surveyapp.frameworks.model import Domain, Framework, Indicator
 from surveyapp.assessments.responses import Answer
+from surveyapp.frameworks.model import Domain, Framework, Indicator
 
 OPTION_PREFIX = "opt:"
 COMMENT_SUFFIX = "__comment"

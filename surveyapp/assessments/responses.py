@@ -10,8 +10,8 @@ import secrets
 from collections.abc import Callable
 from typing import NamedTuple
 
-from surveyapp.storage.db import first_row, write_transaction
 from surveyapp.frameworks.model import Domain, Framework
+from surveyapp.storage.db import first_row, write_transaction
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -56,7 +56,7 @@ class Incomplete(Exception):
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def find_response(db, round_id: int, organisation_id: int, respondent: str) -> dict | None:
@@ -101,8 +101,8 @@ def missing_required(domain: Domain, answers: dict[str, Answer]) -> list[str]:
     """Return ids of required indicators in a domain that have no answer."""
     return [
         i.id for i in domain.indicators
-        if i.required and answers.get(i.id, BLANK).is_blank
-        or i.evidence == "required" and not (answers.get(i.id, BLANK).comment or "").strip()
+        if (i.required and answers.get(i.id, BLANK).is_blank)
+        or (i.evidence == "required" and not (answers.get(i.id, BLANK).comment or "").strip())
     ]
 
 

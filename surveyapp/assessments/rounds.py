@@ -32,9 +32,7 @@ def is_open(round_row: dict, today: dt.date | None = None) -> bool:
         return False
     if round_row["opens_on"] and today < round_row["opens_on"]:
         return False
-    if round_row["closes_on"] and today > round_row["closes_on"]:
-        return False
-    return True
+    return not (round_row["closes_on"] and today > round_row["closes_on"])
 
 
 def list_rounds(db) -> list[dict]:

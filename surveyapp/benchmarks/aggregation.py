@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from surveyapp.frameworks.model import Framework
-from surveyapp.benchmarks.ranking import GroupOrder, group_order, scored_rows_by_score
-from surveyapp.benchmarks.ranking import TIE_DECIMALS  # noqa: F401 - re-exported: reports import it from here
+from surveyapp.benchmarks.ranking import (
+    TIE_DECIMALS,  # noqa: F401 - re-exported: reports import it from here
+    GroupOrder,
+    group_order,
+    scored_rows_by_score,
+)
 from surveyapp.benchmarks.suppression import primary_suppression, secondary_suppression, two_way_suppression
+from surveyapp.frameworks.model import Framework
 
 LEVELS = ("indicator", "domain", "overall")
 # Comparison groups and the organisation columns that define them.

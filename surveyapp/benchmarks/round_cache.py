@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from typing import Callable, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.frameworks.registry import framework_for_round

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
-from surveyapp.frameworks.model import Framework
 from surveyapp.benchmarks.ranking import TIE_DECIMALS
+from surveyapp.frameworks.model import Framework
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")
 # Keys that identify the same group in two rounds; an organisation may move area or sector.
@@ -263,7 +263,7 @@ def group_summary(bench: RoundBenchmark, by: str, key=None) -> GroupSummary:
                                 on=item, how="left")
         else:
             table = table.assign(tayside_mean=tayside["mean"].iloc[0] if len(tayside) else None)
-        levels[level] = _records(table.drop(columns=keys).astype({c: str for c in item}))
+        levels[level] = _records(table.drop(columns=keys).astype(dict.fromkeys(item, str)))
     if not levels["overall"]:
         raise KeyError(f"no {by} group {key!r} in this round")
     return GroupSummary(by=by, key=key, overall=levels["overall"][0], domains=levels["domain"],
@@ -284,7 +284,7 @@ def change_since(
     # plain strings: two rounds' categorical keys need not share categories
     labels = [c for c in (*group_keys, *extra, *item) if c in ("area", "sector", "domain", "indicator")]
     before, after = (
-        group_table(bench, by, level).astype({c: str for c in labels}).assign(_all=0)
+        group_table(bench, by, level).astype(dict.fromkeys(labels, str)).assign(_all=0)
         for bench in (previous, current)
     )
     both = after[[*group_keys, *extra, *item, "mean", "suppressed"]].merge(

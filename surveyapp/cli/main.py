@@ -8,15 +8,15 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
+from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.backup import backup_command, restore_command
 from surveyapp.cli.commands.report import report_command
-from surveyapp.storage.db import get_db
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, load_framework_file
 from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
+from surveyapp.storage.db import get_db
 from surveyapp.storage.migrations import migrations
-from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
-from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 
 
 def init_app(app) -> None:
@@ -143,7 +143,8 @@ def rounds_create(framework_id, version, title, opens, closes):
     db = get_db()
     key = f"{framework_id}@{version}" if version else latest_version_key(db, framework_id)
     if not key or not db.execute("SELECT 1 FROM framework_versions WHERE key = ?", [key]).fetchone():
-        raise click.ClickException(f"no registered framework {framework_id}" + (f" version {version}" if version else ""))
+        wanted = f"{framework_id}" + (f" version {version}" if version else "")
+        raise click.ClickException(f"no registered framework {wanted}")
     try:
         click.echo(create_round(db, key, title, opens, closes))
     except ValueError as exc:

@@ -12,11 +12,11 @@ import datetime as dt
 import multiprocessing
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.group_detail import group_is_suppressed

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 
-from surveyapp.storage.db import write_transaction
-from surveyapp.demo.plans import load_demo_plans
-from surveyapp.frameworks.registry import get_framework, list_frameworks
+from surveyapp.accounts.users import create_user
 from surveyapp.assessments.responses import new_reference
 from surveyapp.assessments.rounds import create_round
-from surveyapp.accounts.users import create_user
+from surveyapp.demo.plans import load_demo_plans
+from surveyapp.frameworks.registry import get_framework, list_frameworks
+from surveyapp.storage.db import write_transaction
 
 DEMO_PASSWORD = "tayside demo passphrase"
 SEED = 20261122

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from surveyapp.plans.actions import add_note, create_action
 from surveyapp.plans.progress import BenchmarkCache, has_results, next_round
 from surveyapp.plans.records import development_areas
-from surveyapp.plans.actions import add_note, create_action
 
 DEMO_ROUND_TITLE = "2025/26 strategic planning self-assessment"
 # The demo service leads' organisations get a plan whatever happens: they answer the 2026/27

@@ -23,8 +23,8 @@ from surveyapp.frameworks.model import (
     Source,
     StrengthRule,
 )
-from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 from surveyapp.frameworks.reading import load_with_lines
+from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 
 
 def load_framework_file(path: str | Path) -> Framework:

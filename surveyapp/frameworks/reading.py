@@ -9,7 +9,6 @@ import yaml
 
 from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
 
-
 # libyaml's loader is several times faster and keeps the same line marks.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -147,13 +147,15 @@ def check_id_format(data) -> Iterator[Problem]:
             yield ("scales", s, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
         for o, option in _items(scale, "options"):
             if bad(option.get("key")):
-                yield ("scales", s, "options", o, "key"), "id-format", "keys use lower-case letters, digits, '-' and '_'"
+                yield (("scales", s, "options", o, "key"), "id-format",
+                       "keys use lower-case letters, digits, '-' and '_'")
     for d, domain in _items(data, "domains"):
         if bad(domain.get("id")):
             yield ("domains", d, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
         for i, indicator in _items(domain, "indicators"):
             if bad(indicator.get("id")):
-                yield ("domains", d, "indicators", i, "id"), "id-format", "ids use lower-case letters, digits, '-' and '_'"
+                yield (("domains", d, "indicators", i, "id"), "id-format",
+                       "ids use lower-case letters, digits, '-' and '_'")
 
 
 def check_version_positive(data) -> Iterator[Problem]:
@@ -186,7 +188,8 @@ def check_unique_ids(data) -> Iterator[Problem]:
         for d, domain in _items(data, "domains") for i, ind in _items(domain, "indicators")
     ], "indicator id")
     for s, scale in _items(data, "scales"):
-        yield from _duplicates([(("scales", s, "options", o, "key"), x.get("key")) for o, x in _items(scale, "options")], "option key")
+        keys = [(("scales", s, "options", o, "key"), x.get("key")) for o, x in _items(scale, "options")]
+        yield from _duplicates(keys, "option key")
     for d, domain in _items(data, "domains"):
         for i, ind in _items(domain, "indicators"):
             yield from _duplicates([
@@ -250,7 +253,8 @@ def check_question_types(data) -> Iterator[Problem]:
             path = ("domains", d, "indicators", i)
             qtype = ind.get("type", "rating")
             if qtype not in QUESTION_TYPES:
-                yield path + ("type",), "type", f"unknown question type '{qtype}' (use one of {', '.join(QUESTION_TYPES)})"
+                known = ", ".join(QUESTION_TYPES)
+                yield path + ("type",), "type", f"unknown question type '{qtype}' (use one of {known})"
                 continue
             scale = ind.get("scale")
             if qtype == "rating":

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from surveyapp.storage.db import write_transaction
 from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.db import write_transaction
 
 STATUSES = MappingProxyType({
     "not_started": "Not started", "on_track": "On track", "at_risk": "At risk", "done": "Done",

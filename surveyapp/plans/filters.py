@@ -56,9 +56,7 @@ def matches(action: Action, plan_filter: PlanFilter, today: dt.date) -> bool:
         return False
     if f.domain and f.domain not in action.domain_ids:
         return False
-    if f.due_by and (action.target_date is None or action.target_date > f.due_by):
-        return False
-    return True
+    return not (f.due_by and (action.target_date is None or action.target_date > f.due_by))
 
 
 def apply_filter(actions, plan_filter: PlanFilter, today: dt.date) -> list[Action]:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surveyapp.benchmarks.round_cache import kept_benchmark
 from surveyapp.benchmarks.aggregation import RoundBenchmark
+from surveyapp.benchmarks.round_cache import kept_benchmark
 from surveyapp.benchmarks.summaries import change_since
 
 # Scores are shown to one decimal place: a smaller move would read as "0.0",

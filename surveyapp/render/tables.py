@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.assessments.answers_csv import neutralise
+from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.reports.blocks import SUPPRESSED, suppression_note
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)

@@ -5,17 +5,17 @@ formats nothing; the section builders turn what it gives into blocks.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
 from weakref import WeakKeyDictionary
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
-from surveyapp.frameworks.model import Framework
 from surveyapp.benchmarks.group_detail import group_is_suppressed
+from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
+from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import fmt_number
 from surveyapp.reports.definitions import ReportDefinition, fill
-from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
 
 ITEM_COLUMN = {"indicator": "indicator", "domain": "domain", "overall": None}
 

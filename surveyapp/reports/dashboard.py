@@ -6,14 +6,14 @@ gets back tables whose numbers are already suppressed and formatted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_records
-from surveyapp.frameworks.model import Framework
 from surveyapp.benchmarks.response_progress import MEASURES, PROGRESS_SQL, progress_counts
+from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import (
     MISSING,
     Cell,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from surveyapp.benchmarks.group_detail import group_agreement, group_highlights, organisation_distribution
+from surveyapp.benchmarks.summaries import change_since
 from surveyapp.reports.blocks import (
     Chart,
     Item,
@@ -37,7 +38,6 @@ from surveyapp.reports.sections import (
     method_section,
     section,
 )
-from surveyapp.benchmarks.summaries import change_since
 
 
 def _notice(ctx: GroupContext) -> Notice:

@@ -10,9 +10,10 @@ import datetime as dt
 import re
 import unicodedata
 
+from surveyapp.assessments.evidence import evidence_comments
+from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.round_cache import round_cache
-from surveyapp.assessments.evidence import evidence_comments
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plans.records import plan_for_report
 from surveyapp.reports.blocks import Report
@@ -20,7 +21,6 @@ from surveyapp.reports.context import GroupContext, OrganisationContext, ReportI
 from surveyapp.reports.definitions import ReportDefinition
 from surveyapp.reports.group import GROUP_SECTIONS
 from surveyapp.reports.organisation import ORGANISATION_SECTIONS
-from surveyapp.assessments.rounds import get_round, previous_round_id
 
 BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),
             "area": (GroupContext, GROUP_SECTIONS), "sector": (GroupContext, GROUP_SECTIONS)}

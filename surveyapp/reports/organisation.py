@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from surveyapp.benchmarks.summaries import organisation_agreement
 from surveyapp.reports.blocks import (
     Item,
     ItemList,
@@ -29,12 +30,16 @@ from surveyapp.reports.sections import (
     method_section,
     section,
 )
-from surveyapp.benchmarks.summaries import organisation_agreement
 
 
 def _hidden(record: dict | None) -> bool:
     """Return True when a group record is suppressed."""
     return bool(record and record["suppressed"])
+
+
+def _answered_or_blank(row) -> int:
+    """Count everyone asked the question: scoring, non-scoring and blank answers."""
+    return row["n_scoring"] + row["n_non_scoring"] + row["n_blank"]
 
 
 def _mean(record: dict | None):
@@ -202,7 +207,7 @@ def indicator_detail(ctx: OrganisationContext, spec):
             records = [ctx.benchmark(by, "indicator", row["indicator"]) for by in ("area", "sector", "tayside")]
             rows.append((text_cell(row["text"]), score_cell(row["score"]),
                          *(score_cell(_mean(r), _hidden(r)) for r in records),
-                         text_cell(f"{row['n_scoring']} of {row['n_scoring'] + row['n_non_scoring'] + row['n_blank']}")))
+                         text_cell(f"{row['n_scoring']} of {_answered_or_blank(row)}")))
         blocks.append(Subheading(domain.title))
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,

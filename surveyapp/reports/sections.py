@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from surveyapp.reports.blocks import (
+    SUPPRESSED,
     Chart,
     Facts,
     Paragraphs,
     Section,
     Series,
-    SUPPRESSED,
     Table,
     fmt_number,
     is_missing,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import sqlite_utils
@@ -144,10 +144,8 @@ def _file_identity(path: str) -> tuple[int, int] | None:
 
 def _close_quietly(db: sqlite_utils.Database) -> None:
     """Close a connection that is no longer wanted; a failure here must not fail a request."""
-    try:
+    with suppress(sqlite3.Error):
         db.close()
-    except sqlite3.Error:
-        pass
 
 
 def init_app(app) -> None:

@@ -8,12 +8,12 @@ FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def utc_now() -> dt.datetime:
     """Return the current time in UTC."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def iso(moment: dt.datetime) -> str:
     """Format a UTC time as stored text, e.g. 2026-05-01T09:30:00Z."""
-    return moment.astimezone(dt.timezone.utc).strftime(FORMAT)
+    return moment.astimezone(dt.UTC).strftime(FORMAT)
 
 
 def parse(text: str) -> dt.datetime:
@@ -22,5 +22,5 @@ def parse(text: str) -> dt.datetime:
     # the cost, and every signed-in request reads two of these
     moment = dt.datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc)
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)

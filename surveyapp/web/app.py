@@ -5,12 +5,12 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveyapp.web import cookie_session, csrf_tokens, page_links, security_headers
-from surveyapp.storage.db import get_db
-from surveyapp.assessments.forms import evidence_label, value_key
-from surveyapp.web.kept_forms import keep_form
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES
+from surveyapp.assessments.forms import evidence_label, value_key
+from surveyapp.storage.db import get_db
+from surveyapp.web import cookie_session, csrf_tokens, page_links, security_headers
+from surveyapp.web.kept_forms import keep_form
 from surveyapp.web.views.uploads import refuse_unexpected_files
 
 csrf = csrf_tokens.RememberingCSRFProtect()
@@ -20,8 +20,7 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, sessions, headers, the user loader and error pages."""
-    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, records, rounds
-    from surveyapp.web.views import plans
+    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds
     from surveyapp.web.views import reports as results
 
     _secure_defaults(app)

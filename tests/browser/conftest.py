@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from surveyapp.cli.main import prepare_database
-from surveyapp.storage.db import connect
 from surveyapp.demo.data import load_demo
+from surveyapp.storage.db import connect
 
 from ..conftest import PROJECT
 
@@ -66,7 +66,7 @@ def live_server(live_database):
     port = _free_port()
     env = {**os.environ, "SURVEYAPP_DATABASE": str(database), "SURVEYAPP_SECRET_KEY": "browser-test-key",
            "SURVEYAPP_FRAMEWORKS": str(PROJECT / "frameworks")}
-    log = open(folder / "gunicorn.log", "w")
+    log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (the server writes to it until the session ends)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "--no-control-socket", "--chdir", str(PROJECT), "wsgi:app"],
@@ -77,10 +77,10 @@ def live_server(live_database):
         try:
             urllib.request.urlopen(base + "/sign-in", timeout=2)
             break
-        except OSError:
+        except OSError as exc:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                raise RuntimeError(f"server did not start: {(folder / 'gunicorn.log').read_text()}")
+                raise RuntimeError(f"server did not start: {(folder / 'gunicorn.log').read_text()}") from exc
             time.sleep(0.2)
     yield base
     server.send_signal(signal.SIGTERM)

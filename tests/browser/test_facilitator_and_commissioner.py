@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -61,7 +61,7 @@ def test_facilitator_runs_a_round(page, live_server, live_database):
     assert_accessible(page, "indicator drill-down")
 
     # reopen a submitted response with a reason
-    reference, org_name, response_id = db.execute(
+    _reference, org_name, response_id = db.execute(
         "SELECT r.reference, o.name, r.id FROM responses r JOIN organisations o ON o.id = r.organisation_id "
         "WHERE r.status = 'submitted' AND r.round_id = 6 ORDER BY r.id LIMIT 1").fetchone()
     page.get_by_role("link", name="Facilitate").click()

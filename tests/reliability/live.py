@@ -5,6 +5,7 @@ that several processes write to one SQLite file and can be killed mid-write.
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
@@ -20,11 +21,11 @@ from urllib.parse import urlencode
 
 from gunicorn.config import KNOWN_SETTINGS
 
-from surveyapp.cli.main import prepare_database
-from surveyapp.storage.db import connect, write_transaction
-from surveyapp.frameworks.registry import latest_version_key
-from surveyapp.assessments.rounds import create_round
 from surveyapp.accounts.users import create_user
+from surveyapp.assessments.rounds import create_round
+from surveyapp.cli.main import prepare_database
+from surveyapp.frameworks.registry import latest_version_key
+from surveyapp.storage.db import connect, write_transaction
 
 PROJECT = Path(__file__).resolve().parents[2]
 FRAMEWORKS = PROJECT / "frameworks"
@@ -217,10 +218,8 @@ def workers_of(proc) -> list[int]:
 
 def kill_server(proc) -> None:
     """SIGKILL the whole server, master and workers, as a crash would."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=10)
 
 

@@ -11,13 +11,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.storage.backup import database_problems
 from surveyapp.storage.db import connect
-from surveyapp.frameworks.registry import framework_for_round
 
 from .live import (
-    FRAMEWORKS, PROJECT, SECRET_KEY, Browser, answers_for, assert_sound, csrf_from, expected_rows, free_port,
-    prefill, seed, start_gunicorn, stop_server, stored_rows,
+    FRAMEWORKS,
+    PROJECT,
+    SECRET_KEY,
+    Browser,
+    answers_for,
+    assert_sound,
+    csrf_from,
+    expected_rows,
+    free_port,
+    prefill,
+    seed,
+    start_gunicorn,
+    stop_server,
+    stored_rows,
 )
 
 WRITERS = 8

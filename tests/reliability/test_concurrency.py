@@ -7,13 +7,24 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from surveyapp.storage.db import connect
-from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.assessments.responses import incomplete_domains
+from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.db import connect
 
 from .live import (
-    Browser, answers_for, assert_sound, csrf_from, expected_rows, free_port, prefill, response_ids, seed,
-    start_gunicorn, stop_server, stored_rows, version_from,
+    Browser,
+    answers_for,
+    assert_sound,
+    csrf_from,
+    expected_rows,
+    free_port,
+    prefill,
+    response_ids,
+    seed,
+    start_gunicorn,
+    stop_server,
+    stored_rows,
+    version_from,
 )
 
 CLIENTS = 50

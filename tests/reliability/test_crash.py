@@ -6,6 +6,7 @@ minute. Every few cycles the master goes too and gunicorn starts from cold.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -15,13 +16,25 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from surveyapp.storage.db import connect
-from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.assessments.responses import incomplete_domains
+from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.db import connect
 
 from .live import (
-    CONNECTION_ERRORS, Browser, answers_for, assert_sound, csrf_from, expected_rows, free_port, kill_server,
-    prefill, seed, start_gunicorn, stored_rows, version_from, workers_of,
+    CONNECTION_ERRORS,
+    Browser,
+    answers_for,
+    assert_sound,
+    csrf_from,
+    expected_rows,
+    free_port,
+    kill_server,
+    prefill,
+    seed,
+    start_gunicorn,
+    stored_rows,
+    version_from,
+    workers_of,
 )
 
 CLIENTS = 6
@@ -112,8 +125,8 @@ def kill_cycles(server, start, rng, record):
     cycles = full = 0
     began = time.monotonic()
     while time.monotonic() - began < TIME_LIMIT and (
-            cycles < KILL_CYCLES or len(record.submitted) < WANTED_SUBMISSIONS
-            and time.monotonic() - began < ENOUGH_SECONDS):
+            cycles < KILL_CYCLES or (len(record.submitted) < WANTED_SUBMISSIONS
+            and time.monotonic() - began < ENOUGH_SECONDS)):
         deadline = time.monotonic() + 20
         while len(workers_of(server)) < WORKERS and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -125,10 +138,9 @@ def kill_cycles(server, start, rng, record):
             full += 1
         else:
             for pid in workers_of(server):
-                try:
+                # killed last cycle and reaped since it was listed: already gone
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass  # killed last cycle and reaped since it was listed: already gone
     return server, cycles, full
 
 

@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, benchmark_round, record_columns
-from surveyapp.storage.db import get_db
 from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.db import get_db
 
 
 @click.command("benchmark")

@@ -13,9 +13,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import normalise_area, normalise_sector
 from surveyapp.assessments.rounds import get_round
+from surveyapp.storage.db import get_db
 
 
 @click.command("report")
@@ -32,8 +32,8 @@ from surveyapp.assessments.rounds import get_round
 @with_appcontext
 def report_command(round_id, organisation_id, area, sector, everything, output, jobs):
     """Write benchmark report PDFs for a round."""
-    from surveyapp.cli import report_batch
     from surveyapp.assessments.evidence import all_evidence_comments
+    from surveyapp.cli import report_batch
     from surveyapp.reports.definitions import ReportDefinitionErrors, load_report_definitions
     from surveyapp.reports.model import RoundData
 

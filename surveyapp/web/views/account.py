@@ -7,12 +7,9 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp.accounts import throttle
-from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.accounts.organisations import get_organisation
 from surveyapp.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from surveyapp.storage.plain_text import clean_line
 from surveyapp.accounts.sessions import end_user_sessions
-from surveyapp.storage.timestamps import parse
 from surveyapp.accounts.tokens import (
     INVITATION,
     PASSWORD_RESET,
@@ -33,6 +30,9 @@ from surveyapp.accounts.users import (
     set_password_hash,
     user_id_by_email,
 )
+from surveyapp.storage.db import get_db, write_transaction
+from surveyapp.storage.plain_text import clean_line
+from surveyapp.storage.timestamps import parse
 from surveyapp.web.views.auth import begin_session
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.mail import send_message

@@ -8,8 +8,6 @@ from wtforms import EmailField, HiddenField, RadioField, SelectField, SelectMult
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, ValidationError
 
-from surveyapp.storage.db import get_db, write_transaction
-from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.accounts.organisations import (
     AREAS,
     SECTORS,
@@ -19,7 +17,6 @@ from surveyapp.accounts.organisations import (
     upsert_organisations,
 )
 from surveyapp.accounts.permissions import can_administer
-from surveyapp.storage.plain_text import clean_line
 from surveyapp.accounts.sessions import end_user_sessions
 from surveyapp.accounts.users import (
     ALL_AREAS,
@@ -34,6 +31,9 @@ from surveyapp.accounts.users import (
     set_areas,
     set_memberships,
 )
+from surveyapp.frameworks.registry import list_frameworks
+from surveyapp.storage.db import get_db, write_transaction
+from surveyapp.storage.plain_text import clean_line
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require

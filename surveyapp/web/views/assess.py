@@ -5,8 +5,8 @@ import sqlite3
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
-from surveyapp.storage.db import get_db
-from surveyapp.web.faults import unsaved_message, unsubmitted_message
+from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.permissions import can_respond, can_view_results
 from surveyapp.assessments.forms import (
     build_domain_form,
     describe_answer,
@@ -15,9 +15,6 @@ from surveyapp.assessments.forms import (
     stored_values,
     typed_values,
 )
-from surveyapp.frameworks.registry import get_framework
-from surveyapp.accounts.organisations import get_organisation
-from surveyapp.accounts.permissions import can_respond, can_view_results
 from surveyapp.assessments.responses import (
     Incomplete,
     ResponseLocked,
@@ -33,6 +30,9 @@ from surveyapp.assessments.responses import (
 )
 from surveyapp.assessments.rounds import get_round, is_open
 from surveyapp.benchmarks.organisation_summary import organisation_summary_for
+from surveyapp.frameworks.registry import get_framework
+from surveyapp.storage.db import get_db
+from surveyapp.web.faults import unsaved_message, unsubmitted_message
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 
@@ -75,7 +75,7 @@ def task_list(round_id, org_id):
 @login_required
 def start(round_id, org_id):
     """Create the user's draft for this organisation and round."""
-    db, round_row, organisation, framework, response = _context(round_id, org_id, need_response=False)
+    db, round_row, _organisation, framework, _response = _context(round_id, org_id, need_response=False)
     if not is_open(round_row):
         abort(409)
     start_response(db, round_id, org_id, g.user["email"], g.user["id"])

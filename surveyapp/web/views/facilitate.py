@@ -7,13 +7,13 @@ from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import get_organisation
 from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
-from surveyapp.storage.plain_text import clean_line, clean_lines
+from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
 from surveyapp.assessments.responses import get_response, reopen_response
 from surveyapp.assessments.rounds import get_round
-from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from surveyapp.storage.db import get_db
+from surveyapp.storage.plain_text import clean_line, clean_lines
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from surveyapp.storage.db import get_db
 from surveyapp.assessments.rounds import is_open, list_rounds
+from surveyapp.storage.db import get_db
 
 bp = Blueprint("home", __name__)
 
@@ -15,7 +15,7 @@ def index():
     if g.user is None:
         return redirect(url_for("auth.sign_in"))
     db = get_db()
-    rounds = [r for r in list_rounds(db)]
+    rounds = list(list_rounds(db))
     assessments = []
     if g.user["role"] == "service_lead" and g.user["organisations"]:
         placeholders = ",".join("?" * len(g.user["organisations"]))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from surveyapp.storage.db import get_db
 from surveyapp.accounts.outbox import queue_message
+from surveyapp.storage.db import get_db
 
 
 def send_message(to_address: str, subject: str, body: str) -> int:

@@ -9,17 +9,21 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 
-from surveyapp.storage.db import get_db
-from surveyapp.frameworks.registry import get_framework
 from surveyapp.accounts.organisations import AREAS, get_organisation
 from surveyapp.accounts.permissions import can_edit_plan, can_view_area_plan, can_view_results
-from surveyapp.plans.exports import plan_csv, plan_xlsx
-from surveyapp.plans.filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
-from surveyapp.plans.progress import BenchmarkCache
-from surveyapp.plans.records import action_records, development_areas
+from surveyapp.frameworks.registry import get_framework
 from surveyapp.plans.actions import (
     STATUSES,
     PlanError,
@@ -34,6 +38,11 @@ from surveyapp.plans.actions import (
     rounds_with_results,
     update_action,
 )
+from surveyapp.plans.exports import plan_csv, plan_xlsx
+from surveyapp.plans.filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.progress import BenchmarkCache
+from surveyapp.plans.records import action_records, development_areas
+from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 from surveyapp.web.views.plan_forms import ActionForm, NoteForm, form_errors

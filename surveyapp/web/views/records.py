@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request
 
 from surveyapp.accounts.audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
-from surveyapp.storage.db import get_db
 from surveyapp.accounts.outbox import get_message, list_messages
 from surveyapp.accounts.permissions import can_administer
+from surveyapp.storage.db import get_db
 from surveyapp.storage.timestamps import utc_now
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require

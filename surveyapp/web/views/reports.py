@@ -10,12 +10,6 @@ import json
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 
-from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
-from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS, export_rows
-from surveyapp.render.charts import drawing_for
-from surveyapp.benchmarks.round_cache import round_cache
-from surveyapp.reports.dashboard import Filters, build_dashboard, indicator_distribution
-from surveyapp.storage.db import get_db
 from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import (
     can_run_rounds,
@@ -24,14 +18,21 @@ from surveyapp.accounts.permissions import (
     can_view_results,
     covers_area,
 )
+from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS
+from surveyapp.assessments.answers_csv import export_rows
+from surveyapp.assessments.rounds import get_round, list_rounds
+from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
+from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.plans.records import plan_for_report
+from surveyapp.render.charts import drawing_for
 from surveyapp.render.pdf import render_pdf
 from surveyapp.render.svg import svg_markup
 from surveyapp.render.tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
 from surveyapp.reports.blocks import HEAT_BANDS
+from surveyapp.reports.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.reports.definitions import load_report_file
 from surveyapp.reports.model import RoundData, group_report, load_round_data, organisation_report, slug
-from surveyapp.assessments.rounds import get_round, list_rounds
+from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 
@@ -215,7 +216,7 @@ def dashboard():
 @login_required
 def indicator(indicator_id):
     """Show how answers to one indicator spread over its levels, for the filtered group."""
-    round_row, filters, rounds = _dashboard_context()
+    round_row, filters, _rounds = _dashboard_context()
     round_row = found(round_row)
     data = _round_data(round_row["id"])
     item = found(data.framework.indicator(indicator_id))

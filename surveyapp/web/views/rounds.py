@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from surveyapp.storage.db import get_db
-from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.accounts.permissions import can_run_rounds
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds, set_round_status
+from surveyapp.frameworks.registry import list_frameworks
+from surveyapp.storage.db import get_db
 from surveyapp.web.views.guards import found, login_required, require
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage/rounds")
