@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
-from surveyapp.benchmarks.round_cache import kept_benchmark
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.benchmarks.summaries import change_since
 
 # Scores are shown to one decimal place: a smaller move would read as "0.0",
@@ -136,17 +137,20 @@ def has_results(db, round_id: int, organisation_id: int) -> bool:
 
 
 class BenchmarkCache:
-    """Benchmarks and change tables read once per round and per pair of rounds, for one page or report."""
+    """Benchmarks and change tables read once per round and per pair of rounds, for one page or report.
 
-    def __init__(self, db, min_group: int):
-        self.db, self.min_group = db, min_group
+    Each benchmark is published for the viewer of that page or report.
+    """
+
+    def __init__(self, db, min_group: int, viewer: Viewer):
+        self.db, self.min_group, self.viewer = db, min_group, viewer
         self._benches: dict[int, RoundBenchmark] = {}
         self._changes: dict[tuple, pd.DataFrame] = {}
 
     def bench(self, round_id: int) -> RoundBenchmark:
         """Return one round's benchmark."""
         if round_id not in self._benches:
-            self._benches[round_id] = kept_benchmark(self.db, round_id, self.min_group)
+            self._benches[round_id] = published_benchmark(self.db, round_id, self.viewer, self.min_group)
         return self._benches[round_id]
 
     def change(self, before: int, after: int, by: str) -> pd.DataFrame:
@@ -157,10 +161,10 @@ class BenchmarkCache:
         return self._changes[key]
 
 
-def progress_for_actions(db, actions, min_group: int = 3, upto_round: int | None = None,
+def progress_for_actions(db, actions, viewer: Viewer, min_group: int = 3, upto_round: int | None = None,
                          benchmarks: BenchmarkCache | None = None) -> dict[int, ActionProgress]:
-    """Return each action's progress, keyed by action id; rounds after `upto_round` are ignored."""
-    benchmarks = benchmarks or BenchmarkCache(db, min_group)
+    """Return each action's progress as a viewer may see it, by action id; rounds after `upto_round` are ignored."""
+    benchmarks = benchmarks or BenchmarkCache(db, min_group, viewer)
     nexts: dict[int, dict | None] = {}
     out = {}
     for action in actions:
