@@ -141,13 +141,16 @@ def decide(membership: np.ndarray, known: np.ndarray, own: np.ndarray, rules: Ru
     # Groups only of known organisations, and empty groups, add nothing to the system.
     while True:
         shown = [g for g in range(n_groups) if not reasons[g] and n_unknown[g]]
-        rows = unknown_members[shown]
-        found = determined(rows)
-        if not found.any():
+        left = int(determined(unknown_members[shown]).sum())
+        if not left:
             break
-        holding = [g for g, row in zip(shown, rows) if (row & found).any()]
-        pick = min(holding, key=lambda g: (bool(holds_own[g]), int(n_unknown[g]), int(n_total[g]), g))
-        reasons[pick] = COMPLEMENT
+        # Hide the figure whose loss leaves fewest organisations determined; among equals,
+        # the one resting on fewest unknown organisations, the viewer's own groups last.
+        def cost(g, shown=shown):
+            rest = [h for h in shown if h != g]
+            return (int(determined(unknown_members[rest]).sum()), bool(holds_own[g]), int(n_unknown[g]),
+                    int(n_total[g]), g)
+        reasons[min(shown, key=cost)] = COMPLEMENT
     spread = tuple(bool(n_unknown[g] == 0 or n_unknown[g] >= rules.min_for_spread) for g in range(n_groups))
     return Decision(tuple(reasons), spread)
 

@@ -22,6 +22,8 @@ from surveyapp.benchmarks.summaries import change_since
 # Scores are shown to one decimal place: a smaller move would read as "0.0",
 # so calling it "up" or "down" would contradict the numbers beside it.
 NO_CHANGE = 0.05
+HIDDEN_WORDS = {"too-few": "hidden: too few organisations",
+                "complement": "hidden so that another hidden figure cannot be worked out"}
 # Why an action has no movement to show yet.
 NO_NEXT_ROUND = "no_next_round"
 AWAITING_RESULTS = "awaiting_results"
@@ -36,6 +38,7 @@ class Movement:
     current: float | None
     change: float | None
     suppressed: bool = False
+    reason: str = ""  # why it is hidden: benchmarks.disclosure's reason
 
     @property
     def direction(self) -> str | None:
@@ -77,7 +80,7 @@ def describe_movement(movement: Movement | None) -> str:
     if movement is None:
         return "not scored in both rounds"
     if movement.suppressed:
-        return "hidden: too few organisations"
+        return HIDDEN_WORDS.get(movement.reason, HIDDEN_WORDS["too-few"])
     scores = f"({movement.previous:.1f} to {movement.current:.1f})"
     if movement.direction == "same":
         return f"no change {scores}"
@@ -94,7 +97,8 @@ def _number(value) -> float | None:
 def _movement(row) -> Movement:
     """Build a Movement from one row of a change_since table."""
     return Movement(previous=_number(row["previous"]), current=_number(row["current"]),
-                    change=_number(row["change"]), suppressed=bool(row["suppressed"]))
+                    change=_number(row["change"]), suppressed=bool(row["suppressed"]),
+                    reason=str(row.get("reason") or "") if row["suppressed"] else "")
 
 
 def indicator_movements(change: pd.DataFrame, key_column: str, key, indicator_ids) -> dict[str, Movement]:
