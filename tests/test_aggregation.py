@@ -271,12 +271,16 @@ def test_positions_percentile_ranks_and_gaps(nine_orgs):
     assert [a2["gap_area"], a2["gap_sector"], a2["gap_tayside"]] == pytest.approx([-0.25, 0.4, 2 / 9])
     # A3 scores 6: 3 lower, 1 tied -> 100 * 3.5 / 4 = 87.5
     assert row(bench.org_overall, organisation_id=ids["A3"])["percentile_area"] == pytest.approx(87.5)
-    # published for P1's lead, whose area is hidden: no gap against it. Tayside goes too: with
-    # Angus and Dundee City shown it would give P2's score, and with both sectors Council's.
+    # published for P1's lead, whose area (P1, P2) is hidden: no gap against it. Tayside less Angus
+    # and Dundee City would give P2's score, and less both sectors Council's (A4): the smallest
+    # figures that close each gap go (Dundee City, NHS), and Tayside stays.
     lead = Viewer("a lead of P1", known=frozenset({ids["P1"]}))
-    p1 = row(published(bench, lead).org_overall, organisation_id=ids["P1"])
-    assert math.isnan(p1["percentile_area"]) and math.isnan(p1["gap_area"]) and math.isnan(p1["gap_tayside"])
-    assert p1["gap_sector"] == pytest.approx(4 - 3.6)
+    shown = published(bench, lead)
+    assert row(group_table(shown, "area", "overall"), area="Dundee City")["reason"] == "complement"
+    assert row(group_table(shown, "sector", "overall"), sector="NHS")["reason"] == "complement"
+    p1 = row(shown.org_overall, organisation_id=ids["P1"])
+    assert math.isnan(p1["percentile_area"]) and math.isnan(p1["gap_area"])
+    assert p1["gap_tayside"] == pytest.approx(4 - 3.8) and p1["gap_sector"] == pytest.approx(4 - 3.6)
 
 
 def test_benchmark_records_have_exactly_the_csv_columns(nine_orgs):

@@ -144,13 +144,12 @@ def decide(membership: np.ndarray, known: np.ndarray, own: np.ndarray, rules: Ru
         left = int(determined(unknown_members[shown]).sum())
         if not left:
             break
-        # Hide the figure whose loss leaves fewest organisations determined; among equals,
-        # the one resting on fewest unknown organisations, the viewer's own groups last.
-        def cost(g, shown=shown):
-            rest = [h for h in shown if h != g]
-            return (int(determined(unknown_members[rest]).sum()), bool(holds_own[g]), int(n_unknown[g]),
-                    int(n_total[g]), g)
-        reasons[min(shown, key=cost)] = COMPLEMENT
+        # Smallest groups first, the viewer's own groups last, among the figures whose loss
+        # leaves fewer organisations determined (one always does: the unit vector needs a row).
+        def helps(g, shown=shown, left=left):
+            return int(determined(unknown_members[[h for h in shown if h != g]]).sum()) < left
+        order = sorted(shown, key=lambda g: (bool(holds_own[g]), int(n_unknown[g]), int(n_total[g]), g))
+        reasons[next((g for g in order if helps(g)), order[0])] = COMPLEMENT
     spread = tuple(bool(n_unknown[g] == 0 or n_unknown[g] >= rules.min_for_spread) for g in range(n_groups))
     return Decision(tuple(reasons), spread)
 

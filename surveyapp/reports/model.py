@@ -90,7 +90,9 @@ class RoundData:
     def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
                group: str | None = None, comments=None, date: dt.date | None = None,
                plan=None) -> ReportInputs:
-        """Return the inputs of one report in this round."""
+        """Return the inputs of one report in this round; only a copy published for a viewer has any."""
+        if self.viewer is None:
+            raise ValueError("a report is built from figures published for its reader: use RoundData.for_viewer")
         return ReportInputs(
             definition=definition, framework=self.framework,
             round={"id": self.round["id"], "title": self.round["title"]}, bench=self.bench,
