@@ -341,3 +341,12 @@ def test_tayside_wide_is_an_area_of_its_own(db, fw):
     assert areas == {"Angus": 3, "Tayside-wide": 6}
     assert group_table(bench, "tayside", "overall")["mean"].tolist() == [4]
 
+
+
+def test_named_frameworks_show_every_organisation_and_hide_nothing(nine_orgs):
+    bench, ids = nine_orgs
+    shown = published(bench, PUBLIC, mode="named")
+    # even someone who knows nobody sees every organisation and every group, spread included
+    assert set(shown.org_overall["organisation_id"]) == set(ids.values())
+    assert not any(table["suppressed"].any() for table in shown.groups.values())
+    assert row(group_table(shown, "area", "overall"), area="Angus")["median"] == pytest.approx(4.5)

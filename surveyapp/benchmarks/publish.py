@@ -49,6 +49,9 @@ def publish(bench: RoundBenchmark, viewer: Viewer, rules: Rules, bands=()) -> Ro
 
     `bands` are (low, high, includes_high) score bands for counting organisations per band.
     """
+    if rules.named:
+        # shared by name by agreement (docs/disclosure.md): everyone sees every organisation
+        viewer = dataclasses.replace(viewer, known=None)
     ids = bench.organisations["organisation_id"].to_numpy()
     known = viewer.knows(ids)
     own = np.isin(ids, list(viewer.own))

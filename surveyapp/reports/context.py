@@ -126,7 +126,9 @@ class ReportContext:
         previous = self.inputs.previous_round
         return {
             "framework": fw.title, "version": str(fw.version), "round": self.inputs.round["title"],
-            "date": self.inputs.date, "min_group": str(self.min_group), "scale": _lower_first(first.label),
+            "date": self.inputs.date, "min_group": str(self.min_group),
+            "min_unknown": str(self.rules.min_unknown), "min_for_spread": str(self.rules.min_for_spread),
+            "precision": str(self.rules.precision), "scale": _lower_first(first.label),
             "scale_low": fmt_number(low), "scale_high": fmt_number(high),
             "strength_min": fmt_number(fw.strengths.min_score), "strength_max": str(fw.strengths.max),
             "development_max": fmt_number(fw.development.max_score),

@@ -208,6 +208,7 @@ def dashboard():
     values = [v for d in data.framework.domains for i in d.scored_indicators for v in i.scale.values]
     return render_template(
         "reports/dashboard.html", round=round_row, rounds=rounds, filters=filters, board=board,
+        named=bool(data.bench.rules and data.bench.rules.named),
         framework=data.framework, legend=heat_legend(min(values), max(values)),
         areas=[a for a in AREAS if _may_see_area(a)], sectors=SECTORS, slug=slug,
         may_export_responses=can_run_rounds(g.user), by_choices=BY, level_choices=LEVELS)
