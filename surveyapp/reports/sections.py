@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from surveyapp.reports.blocks import (
+    REASON_SHORT,
     SUPPRESSED,
     Chart,
     Facts,
