@@ -97,14 +97,18 @@ def determined(rows: np.ndarray) -> np.ndarray:
 
     `rows` is a 0/1 matrix: one row per shown group sum, one column per unknown
     organisation. A unit vector lies in the row space exactly when the
-    projection onto that space keeps all of it: its leverage is 1.
+    projection onto that space keeps all of it: its leverage is 1. The
+    projection is found from the small groups × groups matrix R Rᵀ, so the
+    cost grows with the number of groups, not of organisations.
     """
     n_columns = rows.shape[1]
     if rows.size == 0:
         return np.zeros(n_columns, dtype=bool)
-    _, singular, vt = np.linalg.svd(rows.astype(float), full_matrices=False)
-    rank = int((singular > TOLERANCE * max(rows.shape) * (singular[0] if len(singular) else 0)).sum())
-    leverage = (vt[:rank] ** 2).sum(axis=0)
+    matrix = rows.astype(float)
+    values, vectors = np.linalg.eigh(matrix @ matrix.T)
+    keep = values > TOLERANCE * max(values.max(), 1.0)
+    basis = (matrix.T @ vectors[:, keep]) / np.sqrt(values[keep])  # orthonormal columns spanning the rows
+    leverage = (basis ** 2).sum(axis=1)
     return leverage > 1 - 1e-6
 
 

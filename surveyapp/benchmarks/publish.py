@@ -98,29 +98,33 @@ def _item_key(frame: pd.DataFrame, level: str) -> list:
 
 def _level_decisions(table, level, known, own, by_id, rules, decisions):
     """Decide every group of one level, item by item; return {(by, key, item): reason} and spread flags."""
-    positions = np.array([by_id[o] for o in table["organisation_id"].tolist()], dtype="int64")
+    positions = table["organisation_id"].map(by_id).to_numpy(dtype="int64")
     scored = table["score"].notna().to_numpy()
     items = _item_key(table, level)
-    keys = {by: _group_keys(table, by) for by in GROUPINGS}
-    rows_of: dict = {}
-    for row, item in enumerate(items):
-        if scored[row]:
-            rows_of.setdefault(item, []).append(row)
+    item_names = list(dict.fromkeys(items))  # None alone at the overall level
+    item_codes = np.array([item_names.index(i) for i in items] if len(item_names) < 2
+                          else pd.Index(item_names).get_indexer(items), dtype="int64")
+    # one number per (grouping, group) across all groupings: the rows of the membership matrix
+    codes, labels = [], []
+    for by in GROUPINGS:
+        keys = _group_keys(table, by)
+        numbers, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+        codes.append(numbers + len(labels))
+        labels.extend((by, key) for key in uniques)
     reasons, spread = {}, {}
-    for item in dict.fromkeys(items):
-        members: dict[tuple, list[int]] = {}
-        for by in GROUPINGS:
-            for row in rows_of.get(item, ()):
-                members.setdefault((by, keys[by][row]), []).append(positions[row])
-        labels = list(members)
+    for code, item in enumerate(item_names):
+        rows = np.flatnonzero((item_codes == code) & scored)
         membership = np.zeros((len(labels), len(known)), dtype=bool)
-        for g, label in enumerate(labels):
-            membership[g, members[label]] = True
-        pattern = membership.tobytes() + repr(labels).encode()
+        for numbers in codes:
+            membership[numbers[rows], positions[rows]] = True
+        present = np.flatnonzero(membership.any(axis=1))  # groups with a member scored on this item
+        membership = membership[present]
+        pattern = membership.tobytes() + present.tobytes()
         if pattern not in decisions:
             decisions[pattern] = decide(membership, known, own, rules)
         decision = decisions[pattern]
-        for g, (by, key) in enumerate(labels):
+        for g, index in enumerate(present):
+            by, key = labels[index]
             reasons[by, key, item] = decision.reasons[g]
             spread[by, key, item] = decision.spread[g]
     return reasons, spread
@@ -199,22 +203,23 @@ def _agreement_counts(agreement, known_ids, groups, rules: Rules) -> dict:
     out = {}
     if agreement.empty:
         return out
-    known_mask = np.isin(agreement["organisation_id"].to_numpy(), known_ids)
+    frame = pd.DataFrame({
+        "indicator": agreement["indicator"].astype(str), "area": agreement["area"].astype(str),
+        "sector": agreement["sector"].astype(str),
+        "low": agreement["low_agreement"].to_numpy(dtype=bool),
+        "unknown": ~np.isin(agreement["organisation_id"].to_numpy(), known_ids),
+    })
+    frame["unknown_low"] = frame["low"] & frame["unknown"]
     for by in GROUPINGS:
         table = groups[by, "indicator"]
         shown = {(k, i): r for k, i, r in zip(_group_keys(table, by), _item_key(table, "indicator"),
                                              table["reason"].tolist())}
-        keys = _group_keys(agreement, by)
-        items = agreement["indicator"].astype(str).tolist()
-        low = agreement["low_agreement"].to_numpy(dtype=bool)
-        tally: dict = {}
-        for row, (key, item) in enumerate(zip(keys, items)):
-            entry = tally.setdefault((key, item), [0, 0, 0, 0])  # all, low, unknown, unknown low
-            entry[0] += 1
-            entry[1] += int(low[row])
-            entry[2] += int(not known_mask[row])
-            entry[3] += int(low[row] and not known_mask[row])
-        for (key, item), (n_all, n_low, n_unknown, n_unknown_low) in tally.items():
+        keys = [*GROUPINGS[by], "indicator"]
+        tally = frame.groupby(keys, sort=False)[["low", "unknown", "unknown_low"]].agg(["sum", "count"])
+        for index, row in zip(tally.index, tally.to_numpy().tolist()):
+            index = index if isinstance(index, tuple) else (index,)
+            key, item = tuple(index[:-1]), index[-1]
+            n_low, n_all, n_unknown, n_unknown_low = int(row[0]), int(row[1]), int(row[2]), int(row[4])
             reason = shown.get((key, item), TOO_FEW)
             if not rules.named and reason not in HIDING and n_unknown and (
                     n_unknown < rules.min_unknown or n_unknown_low == n_unknown):
