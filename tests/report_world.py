@@ -184,3 +184,15 @@ def client_as(app):
         assert response.status_code == 302, f"{person} could not sign in"
         return client
     return make
+
+
+def for_lead(data, organisation_id: int):
+    """Return the round data as one organisation's own service lead may see it."""
+    from surveyapp.benchmarks.viewers import viewer_for_organisation
+    return data.for_viewer(viewer_for_organisation(organisation_id))
+
+
+def for_public(data):
+    """Return the round data as someone who knows no organisation's results may see it."""
+    from surveyapp.benchmarks.disclosure import PUBLIC
+    return data.for_viewer(PUBLIC)

@@ -104,6 +104,7 @@ def build_framework(data: dict, filename: str = "") -> Framework:
             gap=float(development.get("gap", 1.0)),
             max=int(development.get("max", 5)),
         ),
+        disclosure=dict(data.get("disclosure") or {}),
         content_hash=content_hash(data),
         source_path=filename,
     )

@@ -132,6 +132,8 @@ class Framework:
     domains: tuple[Domain, ...]
     strengths: StrengthRule
     development: DevelopmentRule
+    # the file's `disclosure` block as written (benchmarks.disclosure fills in the defaults)
+    disclosure: dict = field(default_factory=dict, compare=False)
     content_hash: str = ""
     source_path: str = ""
     _indicator_index: dict = field(default_factory=dict, compare=False, repr=False)

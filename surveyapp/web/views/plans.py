@@ -44,7 +44,7 @@ from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.records import action_records, development_areas
 from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
-from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.guards import current_viewer, found, login_required, require
 from surveyapp.web.views.plan_forms import ActionForm, NoteForm, form_errors
 
 bp = Blueprint("plans", __name__)
@@ -90,8 +90,8 @@ def _action(db, organisation: dict, action_id: int):
 
 def _records(db, actions, benchmarks: BenchmarkCache | None = None):
     """Return plain records for actions with their progress, as of today."""
-    return action_records(db, actions, today=_today(), min_group=current_app.config["MIN_GROUP"],
-                          benchmarks=benchmarks)
+    return action_records(db, actions, today=_today(), viewer=current_viewer(),
+                          min_group=current_app.config["MIN_GROUP"], benchmarks=benchmarks)
 
 
 @bp.route("/organisations/<int:org_id>/plan")
@@ -101,7 +101,8 @@ def organisation_plan(org_id):
     db, organisation = _organisation(org_id)
     rounds = rounds_with_results(db, org_id)
     chosen = _chosen_round(rounds, request.args.get("round"))
-    benchmarks = BenchmarkCache(db, current_app.config["MIN_GROUP"])  # one read of each round per page
+    # one read of each round per page, as this person may see it
+    benchmarks = BenchmarkCache(db, current_app.config["MIN_GROUP"], current_viewer())
     records = _records(db, list_actions(db, organisation_id=org_id), benchmarks)
     areas = development_areas(db, chosen["id"], org_id, benchmarks=benchmarks) if chosen else []
     answered = {}
@@ -160,7 +161,8 @@ def new_action(org_id):
             return redirect(url_for(".organisation_plan", org_id=org_id, round=chosen["id"]))
     errors = form_errors(form)
     # read only when the form is shown: a benchmark is the slowest thing on this page
-    development = development_areas(db, chosen["id"], org_id, current_app.config["MIN_GROUP"])
+    development = development_areas(db, chosen["id"], org_id, current_app.config["MIN_GROUP"],
+                                    BenchmarkCache(db, current_app.config["MIN_GROUP"], current_viewer()))
     picked = [d for d in development if d["indicator"] in request.args.getlist("indicator")]
     return render_template(
         "plans/action_form.html", organisation=organisation, form=form, errors=errors, round=chosen,
