@@ -23,6 +23,7 @@ from surveyapp.frameworks.model import (
     Source,
     StrengthRule,
 )
+from surveyapp.frameworks.readability import WARNING_RULES
 from surveyapp.frameworks.reading import load_with_lines
 from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 
@@ -57,6 +58,22 @@ def validate_definition(data, filename: str, lines: dict) -> list[DefinitionErro
         for path, code, message in problems
     ]
     return sorted(set(errors), key=lambda e: (e.line, e.path, e.message))
+
+
+def definition_warnings(data, filename: str, lines: dict | None = None) -> list[DefinitionError]:
+    """Return the warnings about a valid definition: plain-English advice that never blocks loading."""
+    lines = lines or {}
+    warnings = [
+        DefinitionError(code, filename, _line_for(path, lines), format_path(path), f"warning: {message}")
+        for rule in WARNING_RULES for path, code, message in rule(data)
+    ]
+    return sorted(warnings, key=lambda w: (w.line, w.path, w.message))
+
+
+def check_framework_file(path: str | Path) -> tuple[Framework, list[DefinitionError]]:
+    """Load a framework file; return it with its warnings, or raise FrameworkErrors."""
+    data, lines = read_definition(path)
+    return framework_from_definition(data, str(path), lines), definition_warnings(data, str(path), lines)
 
 
 def _line_for(path: tuple, lines: dict) -> int:
