@@ -6,12 +6,14 @@ in the database, so a stored version is checked exactly like a file.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 
 from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
 from surveyapp.frameworks.model import (
+    NOT_APPLICABLE_KEY,
     Choice,
     DevelopmentRule,
     Domain,
@@ -147,16 +149,34 @@ def _build_indicator(i: dict, scales: dict[str, Scale]) -> Indicator:
     choices = tuple(Choice(key=c["key"], label=c["label"]) for c in i.get("choices") or ())
     if qtype == "yesno":
         choices = (Choice("yes", "Yes"), Choice("partly", "Partly"), Choice("no", "No"))
+    scale = scales.get(i["scale"]) if qtype == "rating" else None
+    allow_na = bool(i.get("allow_not_applicable", False))
+    if allow_na and scale is not None:
+        scale = _with_not_applicable(scale)
     return Indicator(
-        id=i["id"], text=i["text"].strip(), type=qtype,
-        scale=scales.get(i["scale"]) if qtype == "rating" else None,
+        id=i["id"], text=i["text"].strip(), type=qtype, scale=scale,
         guidance=(i.get("guidance") or "").strip(),
         prompts=tuple(p.strip() for p in i.get("prompts") or ()),
         required=i.get("required", True), weight=float(i.get("weight", 1)),
         evidence=i.get("evidence", "none"), evidence_label=(i.get("evidence_label") or "").strip(),
         choices=choices,
-        minimum=i.get("min"), maximum=i.get("max"),
+        minimum=i.get("min"), maximum=i.get("max"), allow_not_applicable=allow_na,
     )
+
+
+NOT_APPLICABLE = Option(NOT_APPLICABLE_KEY, "Not applicable", "This does not apply to our organisation.")
+
+
+def _with_not_applicable(scale: Scale) -> Scale:
+    """Return the scale with a "Not applicable" option added, for one indicator.
+
+    The indicator's own copy of its scale carries the option, so forms, answer
+    import, the demo and reports offer, accept and count it exactly like any
+    non-scoring option: stored as an option, never in a mean.
+    """
+    if scale.option_for(NOT_APPLICABLE_KEY):
+        return scale
+    return dataclasses.replace(scale, options=(*scale.options, NOT_APPLICABLE))
 
 
 def read_definition(path: str | Path) -> tuple[dict, dict]:
