@@ -101,6 +101,7 @@ def build_framework(data: dict, filename: str = "") -> Framework:
         Domain(
             id=d["id"], title=d["title"].strip(), description=(d.get("description") or "").strip(),
             indicators=tuple(_build_indicator(i, by_id) for i in d["indicators"]),
+            source=(d.get("source") or "").strip(),
         )
         for d in data["domains"]
     )

@@ -93,6 +93,7 @@ class Domain:
     title: str
     description: str
     indicators: tuple[Indicator, ...]
+    source: str = ""  # where a reviewer can trace this domain's statements
 
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:

@@ -45,6 +45,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
     "domain": {
         "id": (TEXT, True, None), "title": (TEXT, True, None),
         "description": (TEXT, False, None), "indicators": (LIST, True, "indicator"),
+        "source": (TEXT, False, None),
     },
     "indicator": {
         "id": (TEXT, True, None), "text": (TEXT, True, None), "type": (TEXT, False, None),
