@@ -22,7 +22,8 @@ FIXED_PHRASES = (
     "lived and living experience", "alcohol and drug partnership", "alcohol and drug", "drug and alcohol",
     "drugs and alcohol", "alcohol and drugs", "health and social care", "health and wellbeing",
     "mental health and substance use", "perth and kinross", "dumfries and galloway", "children and families",
-    "analyse, plan, do and review", "blood-borne virus", "and/or",
+    "analyse, plan, do and review",
+    "kindness, compassion and hope", "blood-borne virus", "and/or",
 )
 JOINED = re.compile(r"\b(and|or)\b", re.IGNORECASE)
 BRACKETS = re.compile(r"\([^)]*\)")
