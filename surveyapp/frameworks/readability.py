@@ -20,7 +20,8 @@ MIN_READING_EASE = 55.0
 # Names and fixed terms that contain "and" but are one thing to rate.
 FIXED_PHRASES = (
     "lived and living experience", "alcohol and drug partnership", "alcohol and drug", "drug and alcohol",
-    "drugs and alcohol", "alcohol and drugs", "health and social care", "health and wellbeing",
+    "drugs and alcohol", "alcohol and drugs", "drug or alcohol", "drugs or alcohol",
+    "health and social care", "health and wellbeing",
     "mental health and substance use", "perth and kinross", "dumfries and galloway", "children and families",
     "analyse, plan, do and review",
     "kindness, compassion and hope", "blood-borne virus", "and/or",
