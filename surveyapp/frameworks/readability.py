@@ -56,7 +56,7 @@ def statement_problems(text: str, rated: bool) -> list[tuple[str, str]]:
         problems.append(("long-statement", f"statement has {words} words; keep it to {MAX_WORDS} or fewer"))
     score = reading_ease(text)
     if score < MIN_READING_EASE:
-        problems.append(("reading-ease", f"Flesch reading ease {score:.0f} is under {MIN_READING_EASE:.0f}; "
+        problems.append(("reading-ease", f"Flesch reading ease {score:.1f} is under {MIN_READING_EASE:.0f}; "
                                          "use shorter words and sentences"))
     if rated and joins_two_things(text):
         problems.append(("two-things", "'and'/'or' joins two things in one rating item; "
