@@ -49,6 +49,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
     "domain": {
         "id": (TEXT, True, None), "title": (TEXT, True, None),
         "description": (TEXT, False, None), "indicators": (LIST, True, "indicator"),
+        "source": (TEXT, False, None),
     },
     "indicator": {
         "id": (TEXT, True, None), "text": (TEXT, True, None), "type": (TEXT, False, None),
@@ -57,6 +58,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
         "weight": (NUMBER, False, None), "evidence": (TEXT, False, None),
         "evidence_label": (TEXT, False, None), "choices": (LIST, False, "choice"),
         "min": (NUMBER, False, None), "max": (NUMBER, False, None),
+        "allow_not_applicable": (BOOL, False, None),
     },
     "choice": {"key": (TEXT, True, None), "label": (TEXT, True, None)},
     "rules": {"strengths": (MAP, False, "strengths"), "development": (MAP, False, "development")},
@@ -276,6 +278,9 @@ def check_question_types(data) -> Iterator[Problem]:
                 yield path + ("min" if "min" in ind else "max",), "range", "only number questions have min and max"
             if _is_type(ind.get("min"), NUMBER) and _is_type(ind.get("max"), NUMBER) and ind["min"] > ind["max"]:
                 yield path + ("max",), "range", "max must not be below min"
+            if ind.get("allow_not_applicable") is True and qtype != "rating":
+                yield (path + ("allow_not_applicable",), "not-applicable",
+                       f"only rating questions offer 'Not applicable', not {qtype}")
             evidence = ind.get("evidence", "none")
             if isinstance(evidence, str) and evidence not in EVIDENCE_MODES:
                 yield path + ("evidence",), "evidence", f"evidence must be one of {', '.join(EVIDENCE_MODES)}"
