@@ -12,12 +12,12 @@ from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
 from surveyapp.assessments.responses import get_response, reopen_response
 from surveyapp.assessments.rounds import get_round
-from surveyapp.storage.db import get_db
+from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line, clean_lines
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
-from surveyapp.web.views.mail import send_message
+from surveyapp.web.views.mail import expiry, send_message
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 MAX_REASON = 1_000
@@ -87,9 +87,14 @@ def invite():
     if form.validate_on_submit():
         organisation = found(get_organisation(get_db(), int(form.organisation.data)))
         require(can_facilitate(g.user, organisation))
-        send_invitation(form.email.data, form.name.data, organisation, g.user)
-        flash(f"An invitation for {form.email.data} to join {organisation['name']} is in the outbox. "
-              "It works once, for 7 days.")
+        with write_transaction(get_db()):
+            outcome = send_invitation(form.email.data, form.name.data, organisation, g.user)
+        if outcome == "added":
+            flash(f"{form.email.data} already has an account. They have been added to {organisation['name']} "
+                  "and sent a message asking them to sign in.")
+        else:
+            flash(f"An invitation for {form.email.data} to join {organisation['name']} is in the outbox. "
+                  f"It works once, for {expiry('invitation')['lifetime']}.")
         return redirect(url_for(".invite"))
     return render_template("facilitate/invite.html", form=form, organisations=organisations), \
         400 if form.errors else 200
@@ -125,6 +130,12 @@ def _tell_respondent(db, response: dict, organisation: dict, round_row: dict, re
     person = get_user(db, response["user_id"]) if response["user_id"] else None
     if person is None or not person["active"]:
         return
-    send_message(person["email"], "Your self-assessment has been reopened",
-                 render_template("facilitate/reopened_email.txt", organisation=organisation,
-                                 round=round_row, reason=reason, facilitator=g.user))
+    send_message(person["email"], "reopened", organisation=organisation, round=round_row, reason=reason,
+                 facilitator=g.user, framework=_framework_title(db, round_row),
+                 link=url_for("home.index", _external=True))
+
+
+def _framework_title(db, round_row: dict) -> str:
+    """Return the title of a round's framework, to name it in a message."""
+    row = db.execute("SELECT title FROM framework_versions WHERE key = ?", [round_row["framework_key"]]).fetchone()
+    return row[0] if row else ""
