@@ -54,16 +54,18 @@ def drop_work(db, message_id: int) -> None:
     db.execute("DELETE FROM outbox WHERE id = ? AND state = 'preparing'", [message_id])
 
 
-def claim_next(db, sender: str, now: dt.datetime | None = None) -> dict | None:
+def claim_next(db, sender: str, now: dt.datetime | None = None, skip=()) -> dict | None:
     """Take the oldest message that is due, so no other sender can; return it or None.
 
     The check and the claim are one write transaction (BEGIN IMMEDIATE), so two
     senders, in any processes, never take the same row.
     """
     now = now or utc_now()
+    skipped = ",".join(str(int(i)) for i in skip)  # messages this sender already tried in this pass
     with write_transaction(db):
         row = first_row(db, "SELECT * FROM outbox WHERE state = 'queued' AND "
-                            "(next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 1", [iso(now)])
+                            "(next_attempt_at IS NULL OR next_attempt_at <= ?) "
+                            f"AND id NOT IN ({skipped}) ORDER BY id LIMIT 1", [iso(now)])
         if row is None:
             return None
         db.execute("UPDATE outbox SET state = 'sending', claimed_at = ?, claimed_by = ?, attempts = attempts + 1 "
