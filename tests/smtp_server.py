@@ -1,6 +1,7 @@
 """A real SMTP server on 127.0.0.1 for the mail tests (aiosmtpd), that can be told to refuse."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 from email import message_from_bytes
@@ -24,6 +25,7 @@ class Recorder:
     def __init__(self):
         self.messages = []
         self.refuse: list[str] = []
+        self.delay = 0.0  # seconds between taking a message and saying 250: a window to kill a sender in
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -31,6 +33,8 @@ class Recorder:
             if self.refuse:
                 return self.refuse.pop(0)
             self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=default))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
 

@@ -240,3 +240,48 @@ def test_with_no_mail_server_nothing_is_sent_and_the_command_says_so(tmp_path):
     queue(db, 2)
     assert "No mail server is configured" in send(app) and "2 queued" in send(app)
     assert states(db) == ["queued", "queued"]
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, db, smtp_server):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    ids = queue(db, 12)
+    smtp_server.recorder.delay = 0.15
+    env = {**os.environ, "SURVEYAPP_DATABASE": app.config["DATABASE"], "SURVEYAPP_SECRET_KEY": "test-secret-key",
+           "SURVEYAPP_SMTP_HOST": "127.0.0.1", "SURVEYAPP_SMTP_PORT": str(smtp_server.port),
+           "SURVEYAPP_SMTP_SECURITY": "none", "SURVEYAPP_MAIL_FROM": FROM}
+    worker = subprocess.Popen([str(Path(sys.executable).with_name("surveyapp")), "mail", "worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while len(smtp_server.messages) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.05)  # inside the server's pause: the message is taken, the 250 not yet read
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    delivered_before = len(smtp_server.messages)
+    assert 4 <= delivered_before < 12, "killed mid-batch"
+    in_flight = [r[0] for r in db.execute("SELECT id FROM outbox WHERE state = 'sending'")]
+    assert len(in_flight) <= 1, "one message at a time is claimed"
+
+    smtp_server.recorder.delay = 0
+    settings = MailSettings("127.0.0.1", smtp_server.port, "none", mail_from=FROM)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=11)
+    result = send_pending(db, settings, now=lambda: later)
+    assert result.released == len(in_flight)
+    message_ids = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(message_ids) == len(set(message_ids)), "nothing delivered twice"
+    rows = {i: outbox.get_message(db, i) for i in ids}
+    assert all(r["state"] in ("sent", "failed") for r in rows.values()), "nothing lost: every row says what happened"
+    uncertain = [i for i, r in rows.items() if r["state"] == "failed"]
+    assert uncertain == in_flight and all("may have been delivered" in rows[i]["last_error"] for i in uncertain)
+    received = [m["To"] for m in smtp_server.messages]
+    for row in rows.values():  # sent: exactly once; the one in the window: once (taken) or not at all
+        assert received.count(row["to_address"]) == 1 or (row["state"] == "failed"
+                                                          and received.count(row["to_address"]) == 0)
