@@ -35,6 +35,11 @@ def mail_settings(env) -> dict:
         "MAIL_FROM": env.get("SURVEYAPP_MAIL_FROM") or "noreply@localhost",
         "MAIL_REPLY_TO": env.get("SURVEYAPP_MAIL_REPLY_TO") or None,
         "MAIL_ORGANISATION": env.get("SURVEYAPP_MAIL_ORGANISATION") or "the Tayside leadership self-assessment service",
+        # where links in messages written by the sender (not a request) point, e.g. https://survey.example.org/
+        "BASE_URL": env.get("SURVEYAPP_BASE_URL") or "http://localhost:5000/",
+        # an automatic reminder this many days before a round closes; unset: none
+        "REMINDER_DAYS_BEFORE_CLOSE": (int(env["SURVEYAPP_REMINDER_DAYS_BEFORE_CLOSE"])
+                                       if env.get("SURVEYAPP_REMINDER_DAYS_BEFORE_CLOSE") else None),
     }
 
 

@@ -106,3 +106,30 @@ def test_no_reminders_for_a_closed_round_or_another_role(app, db, world):
     lead = app.test_client()
     sign_in_directly(lead, "ann@example.org")
     assert lead.get(f"/facilitate/rounds/{world['round']}/reminders").status_code == 403
+
+
+def test_an_automatic_reminder_goes_a_set_number_of_days_before_the_round_closes(tmp_path, smtp_server):
+    import datetime as dt
+
+    from surveyapp.storage.db import connect
+
+    app = make_app(tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port, SMTP_SECURITY="none",
+                   REMINDER_DAYS_BEFORE_CLOSE=3, BASE_URL="https://survey.example.org/")
+    db = connect(app.config["DATABASE"])
+    org = db.execute("INSERT INTO organisations (name, area, sector) VALUES ('Alpha (fictional)', 'Angus', "
+                     "'Third sector')").lastrowid
+    add_user(db, "ann@example.org", "service_lead", [org], name="Ann Alpha")
+    from surveyapp.assessments.rounds import create_round
+    from surveyapp.frameworks.registry import latest_version_key
+
+    closing = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)).isoformat()
+    create_round(db, latest_version_key(db, "strategic-planning"), "Closing soon", closes_on=closing)
+    create_round(db, latest_version_key(db, "strategic-planning"), "Closing later", closes_on="2099-01-01")
+    runner = app.test_cli_runner()
+    assert "queued 1 automatic reminders" in runner.invoke(args=["mail", "send"]).output
+    assert "automatic" not in runner.invoke(args=["mail", "send"]).output, "once a day"
+    (message,) = smtp_server.messages
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "This is a reminder that" in text and "Closing soon" in text and "https://survey.example.org/sign-in" in text
+    detail = db.execute("SELECT detail FROM audit_log WHERE action = 'reminder.sent'").fetchone()[0]
+    assert "automatic" in detail

@@ -15,8 +15,12 @@ from surveyapp.storage.db import get_db
 
 
 def _prepare() -> None:
-    """Do the work requests queued for later (a reset request), through the web layer's hook."""
+    """Do the work queued for later (reset requests) and scheduled (automatic reminders), through the
+    web layer's hooks: the CLI does not import the web layer."""
     current_app.extensions.get("surveyapp.mail_prepare", lambda: None)()
+    reminded = current_app.extensions.get("surveyapp.mail_scheduled", lambda: 0)()
+    if reminded:
+        click.echo(f"queued {reminded} automatic reminders for rounds closing soon")
 
 
 def _one_pass(db) -> int:

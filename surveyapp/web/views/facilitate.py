@@ -1,6 +1,8 @@
 """Facilitators: invite service leads, remind those who have not submitted, reopen responses with a reason."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -130,7 +132,8 @@ def _reminder_message(db, row: dict, round_row: dict) -> dict:
     """Return what a reminder to one person says: the context its templates take."""
     return {"name": row["name"], "organisation": {"name": row["organisation_name"]}, "round": round_row,
             "framework": _framework_title(db, round_row), "facilitator": g.user,
-            "started": row["response_status"] == "draft", "link": url_for("auth.sign_in", _external=True),
+            "started": row["response_status"] == "draft", "automatic": g.user is None,
+            "link": url_for("auth.sign_in", _external=True),
             "service": current_app.config.get("MAIL_ORGANISATION") or "the service"}
 
 
@@ -164,14 +167,34 @@ def _send_reminders(db, chosen: list[dict], round_row: dict) -> int:
     sent = 0
     with write_transaction(db):
         for row in chosen:
-            if not claim_reminder(db, round_row["id"], row["user_id"], g.user["id"]):
+            if not claim_reminder(db, round_row["id"], row["user_id"], g.user["id"] if g.user else None):
                 continue
             message_id = send_message(row["email"], "reminder", **_reminder_message(db, row, round_row))
             link_message(db, round_row["id"], row["user_id"], message_id)
             record_event("reminder.sent", row["organisation_id"],
-                         f"round {round_row['id']} to user {row['user_id']} ({row['email']})")
+                         f"round {round_row['id']} to user {row['user_id']} ({row['email']})"
+                         + ("" if g.user else ", automatic before the round closes"))
             sent += 1
     return sent
+
+
+def automatic_reminders(app, today: dt.date | None = None) -> int:
+    """Remind everyone who has not submitted in a round closing in REMINDER_DAYS_BEFORE_CLOSE days."""
+    days = app.config.get("REMINDER_DAYS_BEFORE_CLOSE")
+    if days is None:
+        return 0
+    closing = ((today or utc_now().date()) + dt.timedelta(days=int(days))).isoformat()
+    sent = 0
+    with app.test_request_context(base_url=app.config.get("BASE_URL") or "http://localhost/"):
+        g.user = None  # nobody pressed a button: the message and the audit entry say so
+        db = get_db()
+        for round_row in list(db.query("SELECT * FROM rounds WHERE status = 'open' AND closes_on = ?", [closing])):
+            sent += _send_reminders(db, [r for r in not_submitted(db, round_row["id"]) if r["user_id"]], round_row)
+    return sent
+
+
+bp.record_once(lambda state: state.app.extensions.setdefault(
+    "surveyapp.mail_scheduled", lambda: automatic_reminders(state.app)))
 
 
 @bp.route("/responses/<int:response_id>/reopen", methods=["GET", "POST"])
@@ -188,11 +211,13 @@ def reopen(response_id):
         return render_template("facilitate/reopen.html", form=form, response=response,
                                organisation=organisation, round=round_row), 409
     if form.validate_on_submit():
-        reopen_response(db, response_id, g.user["id"], form.reason.data)
-        record_event("response.reopened", organisation["id"],
-                     f"response {response_id} ({response['reference']}), round {round_row['id']}: "
-                     f"{form.reason.data}")
-        _tell_respondent(db, response, organisation, round_row, form.reason.data)
+        def log_and_tell():
+            record_event("response.reopened", organisation["id"],
+                         f"response {response_id} ({response['reference']}), round {round_row['id']}: "
+                         f"{form.reason.data}")
+            _tell_respondent(db, response, organisation, round_row, form.reason.data)
+
+        reopen_response(db, response_id, g.user["id"], form.reason.data, on_reopened=log_and_tell)
         flash(f"The response from {organisation['name']} has been reopened.")
         return redirect(url_for(".index"))
     return render_template("facilitate/reopen.html", form=form, response=response,
