@@ -285,3 +285,15 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, db,
     for row in rows.values():  # sent: exactly once; the one in the window: once (taken) or not at all
         assert received.count(row["to_address"]) == 1 or (row["state"] == "failed"
                                                           and received.count(row["to_address"]) == 0)
+
+
+def test_names_are_escaped_in_the_html_part_and_headers_cannot_be_injected(app, db, people, smtp_server):
+    response = invite(facilitator(app), people["dundee"], "new.lead@example.org", name="<b>Bold</b> Name")
+    assert response.status_code == 302
+    bad = invite(facilitator(app), people["dundee"], "x@example.org\r\nBcc: victim@example.org")
+    assert bad.status_code == 400
+    send(app)
+    (message,) = smtp_server.messages
+    text, html = parts(message)
+    assert "&lt;b&gt;Bold&lt;/b&gt; Name" in html and "<b>Bold</b>" not in html and "<b>Bold</b> Name" in text
+    assert message["Bcc"] is None
