@@ -181,6 +181,9 @@ def test_with_the_server_down_messages_wait_and_go_when_it_returns(tmp_path):
     output = send(app)
     assert "stopped: Cannot use the mail server" in output and "sent 0" in output
     assert states(db) == ["queued"] * 3, "nothing lost, nothing marked failed"
+    assert [outbox.get_message(db, i)["attempts"] for i in ids] == [0, 0, 0], "an outage costs no attempts"
+    assert "Cannot use the mail server" in outbox.get_message(db, ids[0])["last_error"]
+    assert "stopped" in send(app), "a second pass during the outage tries the server again"
     server = SmtpServer(port).start()
     try:
         assert "sent 3" in send(app)

@@ -68,15 +68,18 @@ def send_pending(db, settings: MailSettings, *, limit: int = 500, backoff_second
                 outbox.mark_failed(db, message["id"], f"Refused by the mail server: {exc}")
                 result.failed += 1
                 result.errors.append(f"message {message['id']}: {exc}")
+            except ServerUnavailable as exc:
+                # cannot connect or sign in: no message is at fault, so none is charged an attempt;
+                # the pass stops and the next one tries the server again
+                outbox.put_back(db, message, str(exc))
+                result.stopped = str(exc)
+                break
             except TemporaryFailure as exc:
                 state = outbox.mark_retry(db, message, str(exc), base_seconds=backoff_seconds,
                                           max_attempts=max_attempts, now=now())
                 result.failed += state == "failed"
                 result.retrying += state == "queued"
                 result.errors.append(f"message {message['id']}: {exc}")
-                if isinstance(exc, ServerUnavailable):
-                    result.stopped = str(exc)
-                    break
             else:
                 outbox.mark_sent(db, message["id"], now())
                 result.sent += 1

@@ -102,6 +102,13 @@ def mark_retry(db, message: dict, error: str, *, base_seconds: float, max_attemp
     return "queued"
 
 
+def put_back(db, message: dict, error: str) -> None:
+    """Return a claimed message to the queue untried: the server could not be used at all, which is
+    not this message's fault, so it costs no attempt and no wait."""
+    db.execute("UPDATE outbox SET state = 'queued', attempts = max(0, attempts - 1), last_error = ?, "
+               "claimed_at = NULL, claimed_by = NULL WHERE id = ?", [error[:1000], message["id"]])
+
+
 def release_stale(db, lease: dt.timedelta, now: dt.datetime | None = None) -> int:
     """Mark failed the messages a sender claimed and never finished (it was killed); return how many.
 
