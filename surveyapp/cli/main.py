@@ -13,6 +13,7 @@ from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.backup import backup_command, restore_command
 from surveyapp.cli.commands.benchmark import benchmark
 from surveyapp.cli.commands.disclosure import disclosure_check
+from surveyapp.cli.commands.mail import mail_group
 from surveyapp.cli.commands.report import report_command
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
@@ -26,7 +27,8 @@ def init_app(app) -> None:
     """Register every command on the app's CLI group."""
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
-                    backup_command, restore_command, report_command, benchmark, disclosure_check):
+                    backup_command, restore_command, report_command, benchmark, disclosure_check,
+                    mail_group):
         app.cli.add_command(command)
 
 
