@@ -35,7 +35,7 @@ def run(path, *args):
 
 
 def test_every_demo_round_passes(demo_file):
-    for round_id in range(1, 7):
+    for round_id in range(1, 8):
         result = run(demo_file, "disclosure-check", "--round", str(round_id))
         assert result.returncode == 0, result.stdout + result.stderr
         assert "a commissioner for Dundee City:" in result.stdout
