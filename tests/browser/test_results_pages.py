@@ -42,14 +42,26 @@ def test_facilitator_dashboard_filters_and_drill_down(page, live_server):
     page.get_by_label("Area", exact=True).select_option("Dundee City")
     page.get_by_role("button", name="Show results").click()
     page.wait_for_url(re.compile(r".*area=Dundee\+City.*"))
-    assert page.locator("#heatmap-sector td.heat-suppressed").count() > 0  # small sectors in one area
+    # the Tayside-wide facilitator sees every organisation one by one: nothing is hidden from them
+    assert page.locator("#heatmap-sector td.heat-suppressed").count() == 0
     assert_accessible(page, "dashboard")
     screenshot(page, "desktop-results-dashboard")
-    page.locator("summary", has_text="Whole-system view").click()
+    page.locator("summary", has_text="Knowing the need").click()
     page.get_by_role("link", name=re.compile(r"Answers to indicator sp-1-1")).click()
     assert page.locator("figure.app-chart svg[role=img]").is_visible()
     assert_accessible(page, "indicator drill-down")
     assert complaints == []
+
+
+def test_hidden_figures_are_marked_and_accessible(page, live_server):
+    # Dundee City's commissioner cannot see the Perth and Angus organisations: small sectors across
+    # Tayside are hidden from them, marked "c" with the reason, and the page stays accessible
+    sign_in(page, live_server, "commissioner@example.org")
+    page.goto(live_server + "/results/?round=5")
+    hidden = page.locator("#heatmap-sector td.heat-suppressed")
+    assert hidden.count() > 0
+    assert hidden.first.locator("abbr").get_attribute("title") == "hidden: too few organisations"
+    assert_accessible(page, "dashboard with hidden figures")
 
 
 def test_organisation_report_page_and_pdf(page, live_server, live_database):
