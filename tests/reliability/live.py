@@ -96,7 +96,6 @@ def assert_sound(conn) -> None:
 
 # --- answers --------------------------------------------------------------------------------
 
-RATINGS = ["1", "2", "3", "4", "5", "6", "opt:dont_know", "opt:na"]
 COMMENTS = [None, "Board minutes, March", "Ça va – naïve café ✓ “quoted”", "Line one\r\nLine two"]
 
 
@@ -106,7 +105,9 @@ def answers_for(domain, seed_text: str) -> dict[str, str]:
     fields = {}
     for ind in domain.indicators:
         if ind.type == "rating":
-            fields[ind.id] = rng.choice(RATINGS)
+            # the indicator's own scale: a framework version may offer other options (or N/A on some items)
+            fields[ind.id] = rng.choice([f"{lv.value:g}" for lv in ind.scale.levels]
+                                        + [f"opt:{o.key}" for o in ind.scale.options])
         elif ind.type in ("choice", "yesno"):
             fields[ind.id] = rng.choice([c.key for c in ind.choices])
         elif ind.type == "number":
