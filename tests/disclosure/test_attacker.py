@@ -19,22 +19,17 @@ from surveyapp.benchmarks.disclosure import EVERYONE, PUBLIC, Rules, Viewer
 from surveyapp.benchmarks.publish import publish
 from surveyapp.benchmarks.round_cache import publish_for
 from surveyapp.benchmarks.viewers import viewer_for_user
-from surveyapp.demo.data import load_demo
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.storage.db import connect
 
 from ..aggregation_helpers import framework
-from ..conftest import copy_database
 from .attacker import attack
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, prepared_database):
-    """The demo data, loaded once for the module; the tests only read it."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    copy_database(prepared_database, path)
-    db = connect(path)
-    load_demo(db)
+def demo(demo_file):
+    """A connection to the demo data; the tests only read it."""
+    db = connect(demo_file)
     yield db
     db.close()
 

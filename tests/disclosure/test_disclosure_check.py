@@ -7,25 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from surveyapp.demo.data import load_demo
 from surveyapp.storage.db import connect
 
 from ..conftest import copy_database
 
 SURVEYAPP = str(Path(sys.executable).with_name("surveyapp"))
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory, prepared_database):
-    """A database file holding the demo data."""
-    path = tmp_path_factory.mktemp("check") / "demo.sqlite"
-    copy_database(prepared_database, path)
-    db = connect(path)
-    load_demo(db)
-    db.close()
-    return path
 
 
 def run(path, *args):

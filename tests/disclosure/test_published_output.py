@@ -19,7 +19,6 @@ from surveyapp.accounts.users import load_user
 from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records
 from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.benchmarks.viewers import viewer_for_user
-from surveyapp.demo.data import load_demo
 from surveyapp.reports.model import slug
 
 from ..plan_helpers import client_as
@@ -29,17 +28,16 @@ LONG_DECIMAL = re.compile(r"\d+\.\d{2,}")
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory, prepared_database):
-    """An app on the demo data, with every demo person."""
+def demo_site(tmp_path_factory, demo_file):
+    """An app on its own copy of the demo data, with every demo person."""
     from surveyapp import create_app
     from surveyapp.storage.db import connect
 
     from ..conftest import PROJECT, copy_database
 
     path = tmp_path_factory.mktemp("site") / "demo.sqlite"
-    copy_database(prepared_database, path)
+    copy_database(demo_file, path)
     db = connect(path)
-    load_demo(db)
     app = create_app({"TESTING": True, "DATABASE": str(path), "SECRET_KEY": "walk",
                       "FRAMEWORKS_DIR": str(PROJECT / "frameworks")})
     people = [load_user(db, uid) for (uid,) in db.execute("SELECT id FROM users ORDER BY id")]
