@@ -11,7 +11,7 @@ import datetime as dt
 from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.summaries import strengths_and_development
 from surveyapp.frameworks.registry import framework_for_round, get_framework
-from surveyapp.plans.actions import STATUSES, Action, is_overdue, list_actions
+from surveyapp.plans.model import STATUSES, Action, is_overdue
 from surveyapp.plans.progress import (
     AWAITING_RESULTS,
     COMPARED,
@@ -22,6 +22,7 @@ from surveyapp.plans.progress import (
     describe_movement,
     progress_for_actions,
 )
+from surveyapp.plans.queries import list_actions
 
 PROGRESS_STATES = {
     NO_NEXT_ROUND: "No later round of this framework yet",

@@ -24,23 +24,12 @@ from flask import (
 from surveyapp.accounts.organisations import AREAS, get_organisation
 from surveyapp.accounts.permissions import can_edit_plan, can_view_area_plan, can_view_results
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.plans.actions import (
-    STATUSES,
-    PlanError,
-    StaleAction,
-    add_note,
-    complete_action,
-    create_action,
-    get_action,
-    is_overdue,
-    list_actions,
-    list_notes,
-    rounds_with_results,
-    update_action,
-)
+from surveyapp.plans.actions import add_note, complete_action, create_action, update_action
 from surveyapp.plans.exports import plan_csv, plan_xlsx
 from surveyapp.plans.filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.model import STATUSES, PlanError, StaleAction, is_overdue
 from surveyapp.plans.progress import BenchmarkCache
+from surveyapp.plans.queries import get_action, list_actions, list_notes, rounds_with_results
 from surveyapp.plans.records import action_records, development_areas
 from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
