@@ -68,7 +68,7 @@ test-floors:
 	# first the app alone, so a dependency that only a test tool brings in cannot hide a missing one
 	$(FLOORS_VENV)/bin/pip install --quiet --constraint $(FLOORS_VENV)/floors.txt -e .
 	$(FLOORS_VENV)/bin/python -W error -c "from surveyapp import create_app; \
-	  page = create_app({'TESTING': True, 'SECRET_KEY': 'floors'}).test_client().get('/sign-in'); \
+	  page = create_app({'TESTING': True, 'SECRET_KEY': 'floors', 'DATABASE': '$(FLOORS_VENV)/start.sqlite'}).test_client().get('/sign-in'); \
 	  assert page.status_code == 200, page.status_code; print('the app starts and shows sign-in')"
 	$(FLOORS_VENV)/bin/pip install --quiet --constraint $(FLOORS_VENV)/floors.txt -e '.[test]'
 	$(FLOORS_VENV)/bin/python tools/floor_constraints.py --check
