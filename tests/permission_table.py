@@ -105,6 +105,7 @@ TABLE: dict[str, Route] = {
     "rounds.change_status": Route(anywhere(FACILITATORS), lambda w, t: {"round_id": w.round_done}),
     "facilitate.index": Route(anywhere(FACILITATORS)),
     "facilitate.invite": Route(anywhere(FACILITATORS)),
+    "facilitate.reminders": Route(anywhere(FACILITATORS), lambda w, t: {"round_id": w.round_open}),
     "facilitate.reopen": Route(per_org(FACILITATORS, {"facilitator_all"}),
                                lambda w, t: {"response_id": w.submitted[t]}),
     # administrators
@@ -120,6 +121,7 @@ TABLE: dict[str, Route] = {
     "records.audit_csv": Route(anywhere(ADMIN)),
     "records.outbox": Route(anywhere(ADMIN)),
     "records.message": Route(anywhere(ADMIN), lambda w, t: {"message_id": w.message_id}),
+    "records.change_message": Route(anywhere(ADMIN), lambda w, t: {"message_id": w.message_id, "action": "cancel"}),
     # improvement plans: seen by whoever sees the results; changed by the organisation's service leads
     # and the facilitators of its area; an area's plan by the facilitators and commissioners covering it
     "plans.index": Route(anywhere(SIGNED_IN - ADMIN)),

@@ -11,8 +11,11 @@ from surveyapp.benchmarks.aggregation import (
     load_organisations,
     record_columns,
 )
+from surveyapp.benchmarks.disclosure import EVERYONE, PUBLIC, Rules, Viewer
+from surveyapp.benchmarks.publish import publish
 
 from .aggregation_helpers import add_org, add_orgs_with_scores, add_response, add_round, framework, new_db
+from .disclosure.attacker import attack
 
 
 @pytest.fixture
@@ -177,33 +180,85 @@ def test_group_statistics_count_each_organisation_once(nine_orgs, level):
     assert [third[k] for k in ("mean", "median", "q1", "q3")] == pytest.approx([3.6, 4, 3, 4])
 
 
-@pytest.mark.parametrize("level", ["indicator", "domain", "overall"])
-def test_small_groups_are_suppressed_with_a_complement(nine_orgs, level):
-    bench, _ = nine_orgs
-    keys = {"indicator": {"indicator": "l1"}, "domain": {"domain": "lead"}, "overall": {}}[level]
-    areas = group_table(bench, "area", level)
-    # Perth and Kinross has 2 organisations (< 3): hidden. It would be the only hidden area
-    # under a shown Tayside total, so the next smallest, Dundee City (3), is hidden too.
-    for area in ("Perth and Kinross", "Dundee City"):
-        hidden = row(areas, area=area, **keys)
-        assert hidden["suppressed"]
-        assert all(_missing(hidden[k]) for k in ("n_organisations", "n_respondents", "mean", "median", "q1", "q3"))
-    # sectors: Council has 1 organisation -> hidden; NHS (3) is the next smallest -> hidden too
-    sectors = group_table(bench, "sector", level)
-    assert row(sectors, sector="Council", **keys)["suppressed"]
-    assert row(sectors, sector="NHS", **keys)["suppressed"]
-    assert not row(sectors, sector="Third sector", **keys)["suppressed"]
-    # every area-and-sector cell has at most 2 organisations
-    grid = group_table(bench, "area-sector", level)
-    for column, value in keys.items():
-        grid = grid[grid[column] == value]
-    assert len(grid) == 7 and grid["suppressed"].all()
-
-
 def _missing(value) -> bool:
     """Say whether a table value is empty (None, NaN or pd.NA)."""
     import pandas as pd
     return value is None or bool(pd.isna(value))
+
+
+def published(bench, viewer=PUBLIC, **rules):
+    """Publish a raw benchmark for a viewer under the default rules (overridden by keyword)."""
+    return publish(bench, viewer, Rules(**rules))
+
+
+@pytest.mark.parametrize("level", ["indicator", "domain", "overall"])
+def test_small_groups_are_hidden_and_a_complement_chosen_to_lose_least(nine_orgs, level):
+    bench, _ = nine_orgs
+    keys = {"indicator": {"indicator": "l1"}, "domain": {"domain": "lead"}, "overall": {}}[level]
+    shown = published(bench)  # for someone who knows no organisation
+    areas = group_table(shown, "area", level)
+    # Perth and Kinross has 2 organisations (< 3): hidden, with all its numbers
+    hidden = row(areas, area="Perth and Kinross", **keys)
+    assert (hidden["suppressed"], hidden["reason"]) == (True, "too-few")
+    assert all(_missing(hidden[k]) for k in ("n_organisations", "n_respondents", "mean", "median", "q1", "q3"))
+    assert not row(areas, area="Angus", **keys)["suppressed"]
+    assert not row(areas, area="Dundee City", **keys)["suppressed"]
+    # Council has 1 organisation (A4): hidden. Tayside - NHS - Third sector would give A4's score,
+    # so one of those three goes; NHS (3 organisations) loses least.
+    sectors = group_table(shown, "sector", level)
+    assert row(sectors, sector="Council", **keys)["reason"] == "too-few"
+    assert row(sectors, sector="NHS", **keys)["reason"] == "complement"
+    assert not row(sectors, sector="Third sector", **keys)["suppressed"]
+    assert not row(group_table(shown, "tayside", level), **keys)["suppressed"]
+    # every area-and-sector cell has at most 2 organisations
+    grid = group_table(shown, "area-sector", level)
+    for column, value in keys.items():
+        grid = grid[grid[column] == value]
+    assert len(grid) == 7 and (grid["reason"] == "too-few").all()
+    # the old rule hid Dundee City (3) as a complement of Perth and Kinross: nothing needed that
+    assert row(areas, area="Dundee City", **keys)["mean"] == pytest.approx(2.3)  # 7/3 to 1 decimal
+
+
+def test_figures_resting_only_on_known_organisations_are_shown(nine_orgs):
+    bench, ids = nine_orgs
+    dundee = Viewer("a commissioner for Dundee City", known=frozenset(ids[k] for k in ("D1", "D2", "D3")))
+    shown = published(bench, dundee, min_organisations=5)
+    # Dundee City has 3 organisations, fewer than 5, but the commissioner sees each of them anyway
+    area = row(group_table(shown, "area", "overall"), area="Dundee City")
+    assert (area["suppressed"], area["mean"], area["n_organisations"]) == (False, pytest.approx(2.3), 3)
+    # the Third sector in Dundee City (D2, D3) likewise; in Angus (A2, A3) it stays hidden
+    grid = group_table(shown, "area-sector", "overall")
+    assert not row(grid, area="Dundee City", sector="Third sector")["suppressed"]
+    assert row(grid, area="Angus", sector="Third sector")["reason"] == "too-few"
+    # only the organisations the viewer knows are in the published organisation tables
+    assert set(shown.org_overall["organisation_id"]) == {ids["D1"], ids["D2"], ids["D3"]}
+
+
+def test_a_group_with_one_organisation_the_viewer_does_not_know_is_hidden(nine_orgs):
+    bench, ids = nine_orgs
+    # a lead of P1 sees Perth and Kinross as P1 and one other organisation: P2's score is the rest
+    lead = Viewer("a service lead of P1", known=frozenset({ids["P1"]}), own=frozenset({ids["P1"]}))
+    shown = published(bench, lead, min_organisations=2)
+    assert row(group_table(shown, "area", "overall"), area="Perth and Kinross")["reason"] == "too-few"
+    assert attack(bench, shown, {ids["P1"]}) == []
+
+
+def test_spread_and_ranks_only_for_groups_of_ten_unknown_organisations(nine_orgs):
+    bench, ids = nine_orgs
+    shown = published(bench)
+    angus = row(group_table(shown, "area", "overall"), area="Angus")
+    # 4 organisations: the mean (4.25, to one decimal) but no median or quartiles, which would
+    # give every member's score in a group this small
+    assert angus["mean"] == pytest.approx(4.2) and not angus["spread_shown"]
+    assert all(_missing(angus[k]) for k in ("median", "q1", "q3"))
+    loose = published(bench, min_for_spread=4)
+    angus = row(group_table(loose, "area", "overall"), area="Angus")
+    assert [angus[k] for k in ("median", "q1", "q3")] == pytest.approx([4.5, 3.5, 5.2])
+    everyone = published(bench, EVERYONE)
+    assert row(group_table(everyone, "area", "overall"), area="Angus")["median"] == pytest.approx(4.5)
+    lead = Viewer("a lead of A2", known=frozenset({ids["A2"]}))
+    a2 = row(published(bench, lead).org_overall, organisation_id=ids["A2"])
+    assert math.isnan(a2["percentile_area"]) and a2["gap_area"] == pytest.approx(4 - 4.2)
 
 
 def test_positions_percentile_ranks_and_gaps(nine_orgs):
@@ -216,44 +271,54 @@ def test_positions_percentile_ranks_and_gaps(nine_orgs):
     assert [a2["gap_area"], a2["gap_sector"], a2["gap_tayside"]] == pytest.approx([-0.25, 0.4, 2 / 9])
     # A3 scores 6: 3 lower, 1 tied -> 100 * 3.5 / 4 = 87.5
     assert row(bench.org_overall, organisation_id=ids["A3"])["percentile_area"] == pytest.approx(87.5)
-    # D1's area (Dundee City) is hidden: no rank and no gap against it; Tayside still shown
-    d1 = row(bench.org_overall, organisation_id=ids["D1"])
-    assert math.isnan(d1["percentile_area"]) and math.isnan(d1["gap_area"])
-    assert d1["gap_tayside"] == pytest.approx(3 - 34 / 9)
+    # published for P1's lead, whose area (P1, P2) is hidden: no gap against it. Tayside less Angus
+    # and Dundee City would give P2's score, and less both sectors Council's (A4): the smallest
+    # figures that close each gap go (Dundee City, NHS), and Tayside stays.
+    lead = Viewer("a lead of P1", known=frozenset({ids["P1"]}))
+    shown = published(bench, lead)
+    assert row(group_table(shown, "area", "overall"), area="Dundee City")["reason"] == "complement"
+    assert row(group_table(shown, "sector", "overall"), sector="NHS")["reason"] == "complement"
+    p1 = row(shown.org_overall, organisation_id=ids["P1"])
+    assert math.isnan(p1["percentile_area"]) and math.isnan(p1["gap_area"])
+    assert p1["gap_tayside"] == pytest.approx(4 - 3.8) and p1["gap_sector"] == pytest.approx(4 - 3.6)
 
 
 def test_benchmark_records_have_exactly_the_csv_columns(nine_orgs):
     bench, ids = nine_orgs
-    records = benchmark_records(bench, "area", "overall")
+    shown = published(bench, EVERYONE, min_organisations=4)
+    records = benchmark_records(shown, "area", "overall")
     assert [list(r) for r in records] == [record_columns("area", "overall")] * 3
     assert record_columns("area", "overall") == [
-        "area", "n_organisations", "n_respondents", "mean", "median", "q1", "q3", "suppressed"]
+        "area", "n_organisations", "n_respondents", "mean", "median", "q1", "q3", "suppressed", "reason"]
     by_area = {r["area"]: r for r in records}
-    assert by_area["Angus"] == {"area": "Angus", "n_organisations": 4, "n_respondents": 5, "mean": 4.25,
-                                "median": 4.5, "q1": 3.5, "q3": 5.25, "suppressed": False}
-    assert by_area["Dundee City"]["mean"] is None and by_area["Dundee City"]["suppressed"] is True
+    assert by_area["Angus"] == {"area": "Angus", "n_organisations": 4, "n_respondents": 5, "mean": 4.2,
+                                "median": 4.5, "q1": 3.5, "q3": 5.2, "suppressed": False, "reason": ""}
+    hidden = {r["area"]: r for r in benchmark_records(published(bench), "area", "overall")}
+    assert hidden["Perth and Kinross"]["mean"] is None and hidden["Perth and Kinross"]["suppressed"] is True
     indicator_columns = record_columns("organisation", "indicator")
     assert indicator_columns == [
         "organisation", "organisation_name", "area", "sector", "domain", "indicator", "n_organisations",
-        "n_respondents", "mean", "median", "q1", "q3", "n_scoring", "n_non_scoring", "n_blank", "suppressed"]
-    a2 = next(r for r in benchmark_records(bench, "organisation", "indicator")
-          if r["organisation"] == ids["A2"] and r["indicator"] == "l1")
+        "n_respondents", "mean", "median", "q1", "q3", "n_scoring", "n_non_scoring", "n_blank", "suppressed",
+        "reason"]
+    a2 = next(r for r in benchmark_records(shown, "organisation", "indicator")
+              if r["organisation"] == ids["A2"] and r["indicator"] == "l1")
     # an organisation is a group of one: its mean, median and quartiles are its score, (3+5)/2 = 4
     assert (a2["organisation_name"], a2["mean"], a2["median"], a2["q1"], a2["n_respondents"]) == ("A2", 4, 4, 4, 2)
-    tayside = benchmark_records(bench, "tayside", "domain")
-    # 34/9 = 3.777... rounded to 6 places
-    assert tayside[0]["domain"] == "lead" and tayside[0]["mean"] == 3.777778
+    tayside = benchmark_records(shown, "tayside", "domain")
+    # 34/9 = 3.777... published to the framework's one decimal
+    assert tayside[0]["domain"] == "lead" and tayside[0]["mean"] == 3.8
     with pytest.raises(ValueError):
         benchmark_records(bench, "region", "overall")
 
 
-def test_min_group_is_a_parameter(db, fw):
+def test_min_organisations_is_a_rule(db, fw):
     round_id = add_round(db, fw)
     add_orgs_with_scores(db, round_id, "Angus", [{"l1": 2}, {"l1": 4}])
     add_orgs_with_scores(db, round_id, "Dundee City", [{"l1": 6}, {"l1": 6}])
-    shown = benchmark_round(db, round_id, fw, min_group=2)
-    hidden = benchmark_round(db, round_id, fw, min_group=5)
-    # with min_group 2 both areas (2 organisations each) are shown; Angus mean (2+4)/2 = 3
+    bench = benchmark_round(db, round_id, fw)
+    shown = published(bench, min_organisations=2)
+    hidden = published(bench, min_organisations=5)
+    # with 2, both areas (2 organisations each) are shown; Angus mean (2+4)/2 = 3
     assert row(group_table(shown, "area", "overall"), area="Angus")["mean"] == pytest.approx(3)
     assert group_table(hidden, "area", "overall")["suppressed"].all()
     assert group_table(hidden, "tayside", "overall")["suppressed"].all()  # 4 < 5
@@ -270,8 +335,18 @@ def test_tayside_wide_is_an_area_of_its_own(db, fw):
     round_id = add_round(db, fw)
     add_orgs_with_scores(db, round_id, "Angus", [{"l1": 2}, {"l1": 4}])
     add_orgs_with_scores(db, round_id, "Tayside-wide", [{"l1": 6}])
-    bench = benchmark_round(db, round_id, fw, min_group=1)
+    bench = published(benchmark_round(db, round_id, fw), EVERYONE)
     areas = group_table(bench, "area", "overall").set_index("area")["mean"].astype(float).to_dict()
     # Angus (2 + 4) / 2 = 3; Tayside-wide 6 on its own; Tayside (2 + 4 + 6) / 3 = 4
     assert areas == {"Angus": 3, "Tayside-wide": 6}
     assert group_table(bench, "tayside", "overall")["mean"].tolist() == [4]
+
+
+
+def test_named_frameworks_show_every_organisation_and_hide_nothing(nine_orgs):
+    bench, ids = nine_orgs
+    shown = published(bench, PUBLIC, mode="named")
+    # even someone who knows nobody sees every organisation and every group, spread included
+    assert set(shown.org_overall["organisation_id"]) == set(ids.values())
+    assert not any(table["suppressed"].any() for table in shown.groups.values())
+    assert row(group_table(shown, "area", "overall"), area="Angus")["median"] == pytest.approx(4.5)

@@ -72,7 +72,7 @@ def test_rounds_create_and_list(runner, db):
     assert created.exit_code == 0, created.output
     round_id = int(created.output.strip())
     listing = runner.invoke(args=["rounds", "list"]).output
-    assert f"{round_id}\tmat-standards\t1\tAutumn\topen\t0" in listing
+    assert f"{round_id}\tmat-standards\t2\tAutumn\topen\t0" in listing  # the latest version by default
     bad = runner.invoke(args=["rounds", "create", "--framework", "nope", "--title", "X"])
     assert bad.exit_code != 0 and "no registered framework nope" in bad.output
     backwards = runner.invoke(args=["rounds", "create", "--framework", "mat-standards", "--title", "X",
@@ -115,7 +115,9 @@ def test_changing_a_framework_with_responses_is_refused(app, runner, db, tmp_pat
     folder = tmp_path / "frameworks"
     shutil.copytree(PROJECT / "frameworks", folder)
     app.config["FRAMEWORKS_DIR"] = str(folder)
-    round_id = make_round("enabling-system")
+    from surveyapp.assessments.rounds import create_round
+
+    round_id = create_round(db, "enabling-system@1", "Test round")  # v1: the shipped v2 has no responses
     org = make_org()
     db.execute("INSERT INTO responses (round_id, organisation_id, respondent) VALUES (?, ?, 'x')", [round_id, org])
     path = folder / "enabling-system-v1.yaml"
@@ -130,13 +132,13 @@ def test_changing_a_framework_with_responses_is_refused(app, runner, db, tmp_pat
         "Leadership for an enabling system"
     # the same change as a new version is accepted, and both versions stay loadable
     path.write_text(original)
-    (folder / "enabling-system-v2.yaml").write_text(edited.replace("version: 1", "version: 2", 1))
+    (folder / "enabling-system-v3.yaml").write_text(edited.replace("version: 1", "version: 3", 1))
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     from surveyapp.frameworks.registry import get_framework
 
     assert get_framework(db, "enabling-system@1").title == "Leadership for an enabling system"
-    assert get_framework(db, "enabling-system@2").title == "Changed title"
+    assert get_framework(db, "enabling-system@3").title == "Changed title"
 
 
 def test_a_framework_without_responses_can_still_be_corrected(app, runner, db, tmp_path):

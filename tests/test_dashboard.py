@@ -27,17 +27,32 @@ def test_dashboard_shows_progress_heatmaps_and_marks_hidden_groups(web_world, cl
     assert rows["Dundee City"] == ["4", "4", "4"]
     assert rows["Angus"] == ["c", "c", "c"]          # one organisation
     assert rows["Total: Tayside"] == ["8", "8", "8"]
+    # a facilitator for the whole of Tayside sees every organisation one by one: no average of
+    # theirs is hidden, not even Angus's single organisation
     heat = soup.find("table", id="heatmap-area")
     angus = column(heat, "Angus")
-    assert {cell.get_text(strip=True) for cell in angus} == {"c"}
-    assert all("heat-suppressed" in cell["class"] for cell in angus)
+    assert "c" not in {cell.get_text(strip=True) for cell in angus}
     dundee = column(heat, "Dundee City")
     assert dundee[0].get_text(strip=True) == "4"
     assert any(c.startswith("heat-") and c[5:].isdigit() for c in dundee[1]["class"])
-    notes = heat.find_parent("div").find_next_sibling("div").get_text()
-    assert "c hidden: the group has fewer than 3 organisations" in notes
     assert any("Alpha Café" in a.get_text() for a in soup.select("a[href*='/organisations/']"))
     assert not soup.select("[style]") and not soup.select("script:not([src])")
+
+
+def test_hidden_averages_are_marked_with_their_reason(web_world, client_as):
+    # for Dundee City's facilitator, NHS is Dens Road (theirs) and two Perth organisations;
+    # with groups of four required it is too few, and says so
+    web_world.app.config["MIN_GROUP"] = 4
+    soup = page(client_as("dundee_facilitator").get(f"/results/?round={web_world.round_id}"))
+    heat = soup.find("table", id="heatmap-sector")
+    nhs = column(heat, "NHS")
+    assert {cell.get_text(strip=True) for cell in nhs} == {"c"}
+    assert all("heat-suppressed" in cell["class"] for cell in nhs)
+    assert nhs[1].find("abbr")["title"] == "hidden: too few organisations"
+    notes = heat.find_parent("div").find_next_sibling("div").get_text()
+    assert "c hidden: too few organisations. A group figure is shown when it rests on at least 4" in notes
+    # Local authority is Docks Council Team, which the facilitator sees anyway: shown
+    assert column(heat, "Local authority")[1].get_text(strip=True) != "c"
 
 
 def test_filters_narrow_to_an_area_and_a_sector(web_world, client_as):
@@ -59,11 +74,17 @@ def test_drill_down_counts_answers_and_hides_small_groups(web_world, client_as):
     assert counts["1 Unsatisfactory"] == "1" and counts["6 Excellent"] == "1"
     assert counts["3 Satisfactory"] == "3"
     assert soup.select_one("figure.app-chart svg[role=img]")
-    hidden = page(client.get(f"/results/indicators/sp-2-1?round={web_world.round_id}&area=Angus"))
+    # for Dundee City's facilitator, the NHS answers they cannot see (Perth Clinic and Crieff Clinic)
+    # are all "3": the counts would give both answers away, so they are hidden, and the page says why
+    lead = client_as("dundee_facilitator")
+    hidden = page(lead.get(f"/results/indicators/sp-2-1?round={web_world.round_id}&sector=NHS"))
     assert not hidden.select("figure.app-chart")
     cells = [r.td.get_text(strip=True) for r in hidden.find("table", id="distribution-data").tbody.find_all("tr")]
     assert set(cells) == {"c"}
-    assert "Fewer than 3 organisations in Angus" in hidden.get_text()
+    assert "whose own results you cannot see gave the same answer" in hidden.get_text()
+    # the Tayside-wide facilitator knows both, so sees the counts
+    shown = page(client.get(f"/results/indicators/sp-2-1?round={web_world.round_id}&sector=NHS"))
+    assert shown.select_one("figure.app-chart svg[role=img]")
 
 
 def test_an_area_facilitator_sees_only_their_area(web_world, client_as):

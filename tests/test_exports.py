@@ -38,22 +38,26 @@ def test_xlsx_holds_formula_like_text_as_plain_text():
 
 
 def test_aggregates_mark_suppressed_groups_in_csv_xlsx_and_json(web_world, client_as):
-    client = client_as("facilitator")
-    base = f"/results/rounds/{web_world.round_id}/aggregates?by=area&level=overall"
-    rows = {r["area"]: r for r in read_csv(client.get(base + "&format=csv"))}
-    assert rows["Angus"]["suppressed"] == "true" and rows["Angus"]["mean"] == "c"
-    assert rows["Angus"]["n_organisations"] == "c"
-    assert rows["Dundee City"]["suppressed"] == "false" and rows["Dundee City"]["n_organisations"] == "4"
+    # Dundee City's commissioner: NHS is Dens Road (theirs) and two Perth organisations, too few
+    # once groups of four are required; Third sector (two of theirs, two others) is shown
+    web_world.app.config["MIN_GROUP"] = 4
+    client = client_as("commissioner")
+    base = f"/results/rounds/{web_world.round_id}/aggregates?by=sector&level=overall"
+    rows = {r["sector"]: r for r in read_csv(client.get(base + "&format=csv"))}
+    assert rows["NHS"]["suppressed"] == "true" and rows["NHS"]["mean"] == "c"
+    assert rows["NHS"]["n_organisations"] == "c" and rows["NHS"]["reason"] == "too-few"
+    assert rows["Third sector"]["suppressed"] == "false" and rows["Third sector"]["n_organisations"] == "4"
     book = load_workbook(io.BytesIO(client.get(base.replace("&level=overall", "") + "&format=xlsx").data))
     assert book.sheetnames == ["indicator", "domain", "overall", "Notes"]
     sheet = book["overall"]
     header = [c.value for c in sheet[1]]
-    angus = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "Angus")
-    assert angus[header.index("mean")] == "c" and angus[header.index("suppressed")] == "true"
-    assert "fewer than 3 organisations" in book["Notes"]["A1"].value
+    nhs = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "NHS")
+    assert nhs[header.index("mean")] == "c" and nhs[header.index("suppressed")] == "true"
+    notes = " ".join(str(row[0].value) for row in book["Notes"].iter_rows())
+    assert "too few organisations" in notes and "cannot be worked out" in notes
     records = json.loads(client.get(base + "&format=json").data)
-    angus = next(r for r in records if r["area"] == "Angus")
-    assert angus["suppressed"] is True and angus["mean"] is None
+    nhs = next(r for r in records if r["sector"] == "NHS")
+    assert nhs["suppressed"] is True and nhs["mean"] is None and nhs["reason"] == "too-few"
 
 
 def test_commissioners_export_only_their_areas(web_world, client_as, db):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from surveyapp.benchmarks.disclosure import EVERYONE, Viewer
 from surveyapp.benchmarks.round_cache import round_fingerprint
 from surveyapp.plans.actions import create_action
 from surveyapp.plans.progress import (
@@ -51,8 +52,11 @@ def scenario(tmp_path_factory):
         "D": action_for(db, two.orgs["D"], two.first, ["l1"], title="Angus action"),
         "A-new": action_for(db, two.orgs["A"], two.second, ["l2"], title="This year's action"),
     }
-    benchmarks = BenchmarkCache(db, 3)
-    yield Scenario(db, two, benchmarks, progress_for_actions(db, list_actions(db), benchmarks=benchmarks), ids)
+    # seen as Dundee City's commissioner, who may see A, B, C and E one by one
+    dundee = Viewer("a commissioner for Dundee City", known=frozenset(two.orgs[k] for k in "ABCE"))
+    benchmarks = BenchmarkCache(db, 3, dundee)
+    yield Scenario(db, two, benchmarks, progress_for_actions(db, list_actions(db), dundee, benchmarks=benchmarks),
+                   ids)
     db.close()
 
 
@@ -72,15 +76,22 @@ def test_movement_for_the_organisation_and_its_area(scenario):
     assert l1.organisation.direction == "up"
     assert (l2.organisation.direction, l2.area.direction) == ("same", "same")
     assert w1.organisation is None                               # "not applicable" in round one
-    assert w1.area.suppressed and w1.area.change is None         # Dundee's w1 hidden in round one
+    # Dundee's w1 rests only on organisations the commissioner already sees: shown, never hidden
+    assert w1.area == Movement(4.0, 4.0, 0.0)
     assert scenario.progress[scenario.ids["A-new"]].state == NO_NEXT_ROUND
 
 
 def test_an_area_too_small_to_show_is_hidden_not_shown(scenario):
+    # Angus (one organisation, D) as Dundee's commissioner sees it: neither D nor its area
     (l1,) = scenario.progress[scenario.ids["D"]].indicators
-    assert l1.organisation == Movement(1.0, 3.0, 2.0)
-    assert l1.area == Movement(None, None, None, suppressed=True)
+    assert l1.organisation is None
+    assert l1.area == Movement(None, None, None, suppressed=True, reason="too-few")
     assert describe_movement(l1.area) == "hidden: too few organisations"
+    # D's own service lead knows D: Angus's figure is D's own score, so it is shown to them
+    own = progress_for_actions(scenario.db, list_actions(scenario.db),
+                               Viewer("D's lead", known=frozenset({scenario.two.orgs["D"]})))
+    (l1,) = own[scenario.ids["D"]].indicators
+    assert l1.organisation == Movement(1.0, 3.0, 2.0) and l1.area == Movement(1.0, 3.0, 2.0)
 
 
 def test_no_later_round_and_no_results_yet(tmp_path):
@@ -90,13 +101,13 @@ def test_no_later_round_and_no_results_yet(tmp_path):
     org = add_org(db, "Harbour (fictional)", "Dundee City", round_id=first)
     add_response(db, first, org, {"l1": 2, "l2": 2, "w1": 2, "w2": 2, "w3": 2})
     action_id = action_for(db, org, first, ["l1"])
-    assert progress_for_actions(db, list_actions(db))[action_id].state == NO_NEXT_ROUND
+    assert progress_for_actions(db, list_actions(db), EVERYONE)[action_id].state == NO_NEXT_ROUND
     other = register_test_framework(db, "another-fw")
     db["rounds"].insert({"framework_key": other.key, "title": "Other framework"})
     assert next_round(db, first) is None  # a later round of another framework does not count
     second = db["rounds"].insert({"framework_key": fw.key, "title": "Two"}).last_pk
     add_response(db, second, org, {"l1": 5}, status="draft")  # a draft is not a result
-    progress = progress_for_actions(db, list_actions(db))[action_id]
+    progress = progress_for_actions(db, list_actions(db), EVERYONE)[action_id]
     assert (progress.state, progress.next_round_id) == (AWAITING_RESULTS, second)
     db.close()
 
@@ -116,7 +127,8 @@ def test_describe_movement_in_words():
 
 def test_plan_for_report_follows_up_the_previous_round_and_ignores_later_ones(scenario):
     db, two, ids, shared = scenario.db, scenario.two, scenario.ids, scenario.benchmarks
-    second = plan_for_report(db, two.second, organisation_id=two.orgs["A"], today=TODAY, benchmarks=shared)
+    second = plan_for_report(db, two.second, organisation_id=two.orgs["A"], viewer=shared.viewer, today=TODAY,
+                             benchmarks=shared)
     assert [r["action_id"] for r in second] == [ids["A"], ids["A-new"]]  # followed-up actions first
     followed = second[0]
     assert followed["progress_state"] == COMPARED and followed["overdue"] is True
@@ -130,15 +142,16 @@ def test_plan_for_report_follows_up_the_previous_round_and_ignores_later_ones(sc
     assert second[1]["progress_state"] == NO_NEXT_ROUND
 
     # a report on round one knows nothing of round two
-    first = plan_for_report(db, two.first, organisation_id=two.orgs["A"], today=TODAY, benchmarks=shared)
+    first = plan_for_report(db, two.first, organisation_id=two.orgs["A"], viewer=shared.viewer, today=TODAY,
+                            benchmarks=shared)
     assert [(r["action_id"], r["progress_state"]) for r in first] == [(ids["A"], NO_NEXT_ROUND)]
     # an area report gathers that area's organisations only
-    angus = plan_for_report(db, two.second, area="Angus", today=TODAY, benchmarks=shared)
+    angus = plan_for_report(db, two.second, area="Angus", viewer=shared.viewer, today=TODAY, benchmarks=shared)
     assert [r["action"] for r in angus] == ["Angus action"]
     assert angus[0]["indicators"][0]["area_change_text"] == "hidden: too few organisations"
-    assert len(plan_for_report(db, two.second, today=TODAY, benchmarks=shared)) == 3
+    assert len(plan_for_report(db, two.second, viewer=shared.viewer, today=TODAY, benchmarks=shared)) == 3
     with pytest.raises(KeyError):
-        plan_for_report(db, 999)
+        plan_for_report(db, 999, viewer=EVERYONE)
 
 
 def test_development_areas_come_from_the_round_benchmark(scenario):
@@ -161,7 +174,7 @@ def test_kept_benchmarks_follow_every_change_they_depend_on(tmp_path):
     action_id = action_for(db, org, first, ["l1"])
 
     def org_change():
-        return progress_for_actions(db, list_actions(db))[action_id].indicators[0].organisation.change
+        return progress_for_actions(db, list_actions(db), EVERYONE)[action_id].indicators[0].organisation.change
 
     assert org_change() == 1.0
     # a changed answer always comes with a new response version (responses.save_domain)

@@ -7,6 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.plans.actions import create_action
 from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.records import plan_for_report
@@ -32,14 +33,16 @@ def plan(tmp_path_factory):
                   lead="Third Sector Group", indicator_ids=["w2"], target_date=None)
     create_action(db, two.orgs["B"], two.first, title="B's own action", lead="Council", indicator_ids=["l2"],
                   status="done", today=dt.date(2026, 9, 1))
-    benchmarks = BenchmarkCache(db, 3)
+    dundee = Viewer("a commissioner for Dundee City", known=frozenset(two.orgs[k] for k in "ABCE"))
+    benchmarks = BenchmarkCache(db, 3, dundee)
     yield db, two, benchmarks
     db.close()
 
 
 def test_blocks_follow_up_last_round_then_list_this_rounds_actions(plan):
     db, two, benchmarks = plan
-    records = plan_for_report(db, two.second, organisation_id=two.orgs["A"], today=TODAY, benchmarks=benchmarks)
+    records = plan_for_report(db, two.second, organisation_id=two.orgs["A"], viewer=benchmarks.viewer, today=TODAY,
+                              benchmarks=benchmarks)
     notice, followed, new = plan_blocks(records, two.second, 3)
     assert isinstance(notice, Notice) and notice.text.startswith("1 action is overdue")
     assert isinstance(followed, Table) and followed.caption == "Actions agreed after Round one"
@@ -56,7 +59,8 @@ def test_blocks_follow_up_last_round_then_list_this_rounds_actions(plan):
 
 def test_area_blocks_name_each_organisation(plan):
     db, two, benchmarks = plan
-    records = plan_for_report(db, two.second, area="Dundee City", today=TODAY, benchmarks=benchmarks)
+    records = plan_for_report(db, two.second, area="Dundee City", viewer=benchmarks.viewer, today=TODAY,
+                              benchmarks=benchmarks)
     blocks = plan_blocks(records, two.second, 3, with_organisation=True)
     followed = next(b for b in blocks if isinstance(b, Table))
     assert followed.columns[0] == "Organisation"
@@ -66,7 +70,8 @@ def test_area_blocks_name_each_organisation(plan):
 
 def test_the_plan_is_in_the_pdf_text(plan):
     db, two, benchmarks = plan
-    records = plan_for_report(db, two.second, organisation_id=two.orgs["A"], today=TODAY, benchmarks=benchmarks)
+    records = plan_for_report(db, two.second, organisation_id=two.orgs["A"], viewer=benchmarks.viewer, today=TODAY,
+                              benchmarks=benchmarks)
     report = Report(kind="organisation", title="Org A (fictional): report", author="Tests", subject="Plan",
                     date="20 November 2026", filename="plan",
                     sections=(Section("improvement-plan", "improvement_plan", "Improvement plan",

@@ -33,11 +33,14 @@ def test_report_all_writes_every_report_with_two_processes(runner, db, tmp_path)
                                  "--jobs", "2"])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in folder.iterdir())
-    # 8 organisations; Dundee City and Third sector are the only groups large enough to report on
-    assert len(names) == 10
-    assert f"round-{world.round_id}-area-dundee-city.pdf" in names
+    # 8 organisations, 3 areas (each for its own commissioners, who know its organisations) and the
+    # Third sector; a sector report may go to anyone, so Local authority (one organisation) is too
+    # small, and NHS would give it away beside Tayside and the Third sector
+    assert len(names) == 12
+    assert f"round-{world.round_id}-area-angus.pdf" in names
     assert f"round-{world.round_id}-sector-third-sector.pdf" in names
-    assert "Skipped area Angus: fewer than 3 organisations, so no report." in result.output
+    assert ("Skipped sector Local authority: its figures are hidden for someone who knows no organisation's "
+            "results (too few organisations), so no report.") in result.output
     assert "with 2 processes" in result.output
     assert "Dundee City" in pdf_text(folder / f"round-{world.round_id}-area-dundee-city.pdf")
 
@@ -47,7 +50,12 @@ def test_report_area_by_name_and_refusals(runner, db, tmp_path):
     target = tmp_path / "angus.pdf"
     ok = runner.invoke(args=["report", "--round", str(world.round_id), "--area", "angus", "-o", str(target)])
     assert ok.exit_code == 0, ok.output
-    assert "Fewer than 3 organisations in Angus" in " ".join(pdf_text(target).split())
+    # for Angus's commissioners, who see Angus's one organisation anyway: its figures are shown
+    assert "Organisations with submitted responses 1" in " ".join(pdf_text(target).split())
+    sector = tmp_path / "la.pdf"
+    assert runner.invoke(args=["report", "--round", str(world.round_id), "--sector", "Local authority",
+                               "-o", str(sector)]).exit_code == 0
+    assert "Too few Local authority organisations can be compared" in " ".join(pdf_text(sector).split())
     both = runner.invoke(args=["report", "--round", str(world.round_id), "--area", "Angus", "--all",
                                "-o", str(tmp_path)])
     assert both.exit_code == 2 and "exactly one of" in both.output
@@ -63,7 +71,7 @@ def test_plan_covers_every_organisation_with_submissions(db):
     world = build_report_world(db)
     tasks, skipped = plan_all(RoundData(db, world.round_id, 3), {})
     assert sorted(t.key for t in tasks if t.kind == "organisation") == sorted(world.orgs.values())
-    assert len(skipped) == 4  # Angus and Local authority, and beside them Perth and Kinross and NHS
+    assert len(skipped) == 2  # Local authority, and beside it NHS (sector reports go to anyone)
 
 
 def test_the_batch_uses_every_core_available(monkeypatch):

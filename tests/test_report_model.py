@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from surveyapp.reports.blocks import SUPPRESSED
-from surveyapp.reports.model import group_report, organisation_report
+from surveyapp.reports.model import RoundData, group_report, organisation_report
 
 from .report_world import (  # noqa: F401  (fixtures)
     ALPHA,
@@ -16,6 +16,8 @@ from .report_world import (  # noqa: F401  (fixtures)
     OTHER_QUOTE,
     STRENGTH_QUOTE,
     definitions,
+    for_lead,
+    for_public,
     round_data,
     world_db,
 )
@@ -59,7 +61,7 @@ def table(report, section_id, table_id):
 @pytest.fixture(scope="module")
 def alpha_report(round_data, definitions):
     data, world, db = round_data
-    return organisation_report(db, data, definitions["organisation"], world.alpha, DAY)
+    return organisation_report(db, for_lead(data, world.alpha), definitions["organisation"], world.alpha, DAY)
 
 
 def test_sections_follow_the_definition(alpha_report, definitions):
@@ -96,12 +98,16 @@ def test_visible_and_suppressed_benchmarks(alpha_report):
 
 
 def test_hidden_area_is_marked_c_with_a_footnote(round_data, definitions):
-    data, world, db = round_data
-    report = organisation_report(db, data, definitions["organisation"], world.orgs["Perth Advice (fictional)"], DAY)
+    _, world, db = round_data
+    # Perth and Kinross has three organisations; with groups of four or more required it is hidden
+    perth = world.orgs["Perth Advice (fictional)"]
+    data = RoundData(db, world.round_id, 4)
+    report = organisation_report(db, for_lead(data, perth), definitions["organisation"], perth, DAY)
     scores = table(report, "domain_table", "domain-scores")
     area_column = [row[2] for row in scores.rows]
     assert all(cell.text == SUPPRESSED and cell.suppressed for cell in area_column)
-    assert any(note.startswith("c hidden: the group has fewer than 3 organisations") for note in scores.notes)
+    assert any(note.startswith("c hidden: too few organisations. A group figure is shown when it rests on at "
+                               "least 4 organisations") for note in scores.notes)
     radar = report.section("radar").blocks[-1]
     assert radar.series[1].values == (None,) * 8 and radar.series[1].note.startswith("c: hidden")
     assert "The Perth and Kinross average is not shown" in all_text(report)
@@ -124,9 +130,9 @@ def test_summary_in_plain_words(alpha_report):
 
 def test_suppressed_area_report_shows_c_and_a_notice(round_data, definitions):
     data, _, _ = round_data
-    report = group_report(data, definitions["area"], "Angus", DAY)
+    report = group_report(for_public(data), definitions["area"], "Angus", DAY)
     notice = report.section("summary").blocks[-1]
-    assert notice.kind == "notice" and "Fewer than 3 organisations in Angus" in notice.text
+    assert notice.kind == "notice" and "Too few organisations in Angus can be compared" in notice.text
     scores = table(report, "domain_table", "domain-scores")
     assert all(row[1].text == SUPPRESSED for row in scores.rows)
     distribution = report.section("distribution")
@@ -137,7 +143,7 @@ def test_suppressed_area_report_shows_c_and_a_notice(round_data, definitions):
 
 def test_area_report_names_no_organisation_and_counts_them(round_data, definitions):
     data, world, _ = round_data
-    report = group_report(data, definitions["area"], "Dundee City", DAY)
+    report = group_report(for_public(data), definitions["area"], "Dundee City", DAY)
     text = all_text(report)
     assert not any(name in text for name in world.orgs)
     chart = report.section("distribution").blocks[-1]

@@ -10,7 +10,7 @@ from surveyapp.render.pdf import text
 from surveyapp.reports.blocks import Report, Section, make_table, score_cell, suppressible, text_cell
 from surveyapp.reports.model import organisation_report
 
-from .report_world import definitions, round_data, world_db  # noqa: F401  (fixtures)
+from .report_world import definitions, for_lead, for_public, round_data, world_db  # noqa: F401  (fixtures)
 
 LONG = ("A long statement that wraps over several lines in its cell, with characters people type: "
         "’ – é ł ő, and markup that must stay text: <b>not bold</b> & <br/> =SUM(A1)")
@@ -48,7 +48,7 @@ def test_shared_fragments_give_the_same_bytes_as_parsing_each_cell(monkeypatch):
 
 def test_a_whole_organisation_report_is_unchanged_by_shared_fragments(monkeypatch, round_data, definitions):
     data, world, db = round_data
-    report = organisation_report(db, data, definitions["organisation"], world.alpha, dt.date(2026, 11, 22))
+    report = organisation_report(db, for_lead(data, world.alpha), definitions["organisation"], world.alpha, dt.date(2026, 11, 22))
     shared = render_pdf.render_pdf(report)
     monkeypatch.setattr(render_pdf, "cell_paragraphs", fresh_paragraphs)
     assert render_pdf.render_pdf(report) == shared

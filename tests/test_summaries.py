@@ -2,6 +2,8 @@
 import pytest
 
 from surveyapp.benchmarks.aggregation import benchmark_round
+from surveyapp.benchmarks.disclosure import PUBLIC, Rules, Viewer
+from surveyapp.benchmarks.publish import publish
 from surveyapp.benchmarks.summaries import change_since, group_summary, organisation_summary, strengths_and_development
 
 from .aggregation_helpers import add_org, add_orgs_with_scores, add_response, add_round, framework, new_db
@@ -58,22 +60,28 @@ def test_strengths_and_development_against_the_area(picks_round, fw):
     assert [(d["indicator"], d["score"], d["gap"]) for d in development] == [("w2", 2, 0), ("w3", 3, -1.75)]
 
 
+def lead_of(org_id: int) -> Viewer:
+    """Return the viewer a service lead of one organisation is."""
+    return Viewer("a lead", known=frozenset({org_id}), own=frozenset({org_id}))
+
+
 def test_picks_fall_back_to_tayside_when_the_area_is_hidden(picks_round, fw):
     bench, ids = picks_round
-    strengths, development = strengths_and_development(bench, ids["U"], fw)
-    # Dundee City has 2 organisations, so U is compared with Tayside (9 organisations).
-    # U: l1 2 (2 - 38/9 = -20/9), l2 6 (6 - 38/9 = 16/9), w1 5 (5 - 39/9 = 2/3),
-    #    w2 1 (1 - 25/9 = -16/9), w3 4 (4 - 39/9 = -1/3)
+    shown = publish(bench, lead_of(ids["U"]), Rules())
+    strengths, development = strengths_and_development(shown, ids["U"], fw)
+    # Dundee City is U and one other organisation: hidden from U's lead, who would learn the
+    # other's scores. U is compared with Tayside (9 organisations), published to one decimal:
+    # l1 38/9 -> 4.2, l2 4.2, w1 39/9 -> 4.3, w2 25/9 -> 2.8, w3 4.3.
+    # U: l1 2 (-2.2), l2 6 (+1.8), w1 5 (+0.7), w2 1 (-1.8), w3 4 (-0.3)
     assert [(s["indicator"], s["benchmark"]) for s in strengths] == [("l2", "tayside"), ("w1", "tayside")]
-    assert strengths[0]["gap"] == pytest.approx(16 / 9, abs=1e-6)
-    # development: w2 (1) and l1 (2), lowest first; w3 is only 1/3 below
+    assert strengths[0]["gap"] == pytest.approx(1.8, abs=1e-6)
+    # development: w2 (1) and l1 (2), lowest first; w3 is only 0.3 below
     assert [(d["indicator"], d["score"]) for d in development] == [("w2", 1), ("l1", 2)]
-    assert development[1]["benchmark_mean"] == pytest.approx(38 / 9, abs=1e-6)
-    # Perth and Kinross (3 organisations) is hidden by secondary suppression: K1 falls back too
-    _, k1_development = strengths_and_development(bench, ids["K1"], fw)
-    assert k1_development == []  # 4 everywhere: never <= 2, never 1.0 below a Tayside mean (at most 39/9)
-    k1_strengths, _ = strengths_and_development(bench, ids["K1"], fw)
-    assert k1_strengths == []
+    assert development[1]["benchmark_mean"] == pytest.approx(4.2)
+    # K1's lead sees Perth and Kinross as K1 and two others: shown, so K1 is compared with it
+    k1_strengths, k1_development = strengths_and_development(publish(bench, lead_of(ids["K1"]), Rules()),
+                                                             ids["K1"], fw)
+    assert k1_strengths == [] and k1_development == []  # 4 everywhere, as is its area
 
 
 def test_organisation_summary_has_everything_for_the_page(picks_round, fw):
@@ -96,12 +104,12 @@ def test_organisation_summary_has_everything_for_the_page(picks_round, fw):
 
 
 def test_group_summary_for_an_area(picks_round):
-    bench, _ = picks_round
+    bench = publish(picks_round[0], PUBLIC, Rules())
     angus = group_summary(bench, "area", "Angus")
     assert angus.overall["n_organisations"] == 4 and not angus.overall["suppressed"]
     l1 = angus.indicators[0]
-    # Angus l1: 6 6 3 5 -> mean 5; Tayside l1 38/9
-    assert (l1["indicator"], l1["mean"], l1["tayside_mean"]) == ("l1", 5, pytest.approx(38 / 9, abs=1e-6))
+    # Angus l1: 6 6 3 5 -> mean 5; Tayside l1 38/9, published as 4.2
+    assert (l1["indicator"], l1["mean"], l1["tayside_mean"]) == ("l1", 5, pytest.approx(4.2))
     dundee = group_summary(bench, "area", "Dundee City")
     assert dundee.overall["suppressed"] and dundee.overall["mean"] is None
     with pytest.raises(KeyError):
@@ -122,9 +130,16 @@ def test_change_since_the_previous_round_matches_by_id(db):
     indicators = change_since(before, after, "organisation", "indicator").set_index("indicator")
     # l1 3 -> 5 (+2), l2 3 -> 2 (-1), w1 and w2 unchanged; w3 is new in version 2: left out
     assert indicators["change"].to_dict() == {"l1": 2, "l2": -1, "w1": 0, "w2": 0}
-    # a group of one organisation is hidden in both rounds: the row stays, marked, with no numbers
-    tayside = change_since(before, after, "tayside", "overall")
+    # published for someone who does not know Alpha, Tayside (one organisation) is hidden in both
+    # rounds: the row stays, marked, with no numbers
+    tayside = change_since(publish(before, PUBLIC, Rules()), publish(after, PUBLIC, Rules()), "tayside", "overall")
     assert tayside["suppressed"].tolist() == [True] and tayside["change"].isna().all()
+    assert tayside["reason"].tolist() == ["too-few"]
+    # to Alpha's own lead Tayside is Alpha: shown, it reveals nothing they do not know
+    own = change_since(publish(before, lead_of(org), Rules()), publish(after, lead_of(org), Rules()), "tayside",
+                       "overall")
+    assert own["suppressed"].tolist() == [False] and own["change"].tolist() == pytest.approx([(4 + 14 / 3) / 2 - 3.5],
+                                                                                              abs=0.051)
     other = benchmark_round(db, second, framework(version=1, framework_id="other-fw"))
     with pytest.raises(ValueError):
         change_since(before, other)

@@ -17,7 +17,8 @@ from surveyapp.storage.timestamps import iso, parse, utc_now
 
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
-LIFETIMES = {INVITATION: dt.timedelta(days=7), PASSWORD_RESET: dt.timedelta(hours=2)}
+# The defaults; the app may set others (INVITATION_DAYS, RESET_HOURS: see config.py)
+LIFETIMES = {INVITATION: dt.timedelta(days=7), PASSWORD_RESET: dt.timedelta(hours=1)}
 MAX_LINK_LENGTH = 200  # a real link is about 100 characters; refuse anything far longer unread
 
 
@@ -51,9 +52,11 @@ def _hash(raw: str) -> str:
 
 def issue_token(db, secret: str, purpose: str, email: str, *, name: str | None = None,
                 user_id: int | None = None, organisation_id: int | None = None,
-                created_by: int | None = None, now: dt.datetime | None = None) -> str:
+                created_by: int | None = None, now: dt.datetime | None = None,
+                lifetime: dt.timedelta | None = None) -> str:
     """Record a new link for email and return the signed text to put in its URL."""
     now = now or utc_now()
+    lifetime = lifetime or LIFETIMES[purpose]
     raw = secrets.token_urlsafe(32)
     if purpose == PASSWORD_RESET:
         # only the newest reset link works: an older one lying in a mailbox is dead
@@ -63,18 +66,20 @@ def issue_token(db, secret: str, purpose: str, email: str, *, name: str | None =
         "INSERT INTO tokens (purpose, token_hash, email, name, user_id, organisation_id, created_by, "
         "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [purpose, _hash(raw), email, name, user_id, organisation_id, created_by,
-         iso(now), iso(now + LIFETIMES[purpose])])
+         iso(now), iso(now + lifetime)])
     return _serializer(secret, purpose).dumps(raw)
 
 
-def read_token(db, secret: str, purpose: str, signed: str, now: dt.datetime | None = None) -> Token:
+def read_token(db, secret: str, purpose: str, signed: str, now: dt.datetime | None = None,
+               lifetime: dt.timedelta | None = None) -> Token:
     """Return the token behind a link, or raise LinkProblem saying why not."""
     now = now or utc_now()
+    lifetime = lifetime or LIFETIMES[purpose]
     if not signed or len(signed) > MAX_LINK_LENGTH:
         raise LinkProblem("invalid")
     try:
         raw = _serializer(secret, purpose).loads(
-            signed, max_age=int(LIFETIMES[purpose].total_seconds()))
+            signed, max_age=int(lifetime.total_seconds()))
     except SignatureExpired:
         raise LinkProblem("expired") from None
     except BadData:
@@ -98,6 +103,16 @@ def use_token(db, token_id: int, now: dt.datetime | None = None) -> bool:
     cursor = db.execute("UPDATE tokens SET used_at = ? WHERE id = ? AND used_at IS NULL",
                         [iso(now or utc_now()), token_id])
     return cursor.rowcount == 1
+
+
+def end_links(db, user_id: int, email: str, now: dt.datetime | None = None) -> int:
+    """Mark used every outstanding link for an account, of any purpose; return how many.
+
+    Called when a password is set or reset: whatever else is lying in a mailbox
+    (an invitation, an older reset link) stops working at that moment.
+    """
+    return db.execute("UPDATE tokens SET used_at = ? WHERE used_at IS NULL AND (user_id = ? OR email = ?)",
+                      [iso(now or utc_now()), user_id, email]).rowcount
 
 
 def recent_resets(db, email: str, hours: int = 1, now: dt.datetime | None = None) -> int:

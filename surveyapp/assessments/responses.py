@@ -189,8 +189,13 @@ def new_reference() -> str:
     return f"SA-{chars[:4]}-{chars[4:]}"
 
 
-def reopen_response(db, response_id: int, reopened_by: int | None = None, reason: str | None = None) -> None:
-    """Return a submitted response to draft, recording who reopened it and why, in one transaction."""
+def reopen_response(db, response_id: int, reopened_by: int | None = None, reason: str | None = None,
+                    on_reopened: Callable[[], None] | None = None) -> None:
+    """Return a submitted response to draft, recording who reopened it and why, in one transaction.
+
+    on_reopened runs inside that transaction (the audit entry, the message to the respondent), so
+    they exist if and only if the reopening does.
+    """
     with write_transaction(db):
         changed = db.execute(
             "UPDATE responses SET status = 'draft', version = version + 1, updated_at = ? "
@@ -198,3 +203,5 @@ def reopen_response(db, response_id: int, reopened_by: int | None = None, reason
         if changed and reason is not None:
             db.execute("INSERT INTO reopenings (response_id, reopened_by, reason, reopened_at) VALUES (?, ?, ?, ?)",
                        [response_id, reopened_by, reason, _now()])
+        if changed and on_reopened is not None:
+            on_reopened()

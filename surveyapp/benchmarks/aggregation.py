@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
@@ -22,7 +22,6 @@ from surveyapp.benchmarks.ranking import (
     group_order,
     scored_rows_by_score,
 )
-from surveyapp.benchmarks.suppression import primary_suppression, secondary_suppression, two_way_suppression
 from surveyapp.frameworks.model import Framework
 
 LEVELS = ("indicator", "domain", "overall")
@@ -69,7 +68,11 @@ ORDER BY o.id
 
 @dataclass(frozen=True, eq=False)
 class RoundBenchmark:
-    """Every benchmark number for one round, as read-only tables."""
+    """Every benchmark number for one round, as read-only tables.
+
+    As computed here every figure is raw, for the publishing step only
+    (benchmarks.publish): never show a benchmark that is not `published`.
+    """
 
     framework_id: str
     framework_key: str
@@ -80,6 +83,13 @@ class RoundBenchmark:
     org_overall: pd.DataFrame
     agreement: pd.DataFrame
     groups: Mapping[tuple[str, str], pd.DataFrame]
+    # Set by benchmarks.publish: whom the figures are for, under which rules, and the group
+    # counts it publishes (organisations per score band, agreement per indicator).
+    viewer: str = ""
+    rules: object = None
+    published: bool = False
+    bands: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    agreement_counts: Mapping = field(default_factory=lambda: MappingProxyType({}))
 
     def org_table(self, level: str) -> pd.DataFrame:
         """Return the organisation scores at one level."""
@@ -143,15 +153,14 @@ def compute_round_benchmark(
     tables = {"indicator": org_indicator, "domain": org_domain, "overall": org_overall}
     groups = {}
     for level, table in tables.items():
-        numbering = {by: _group_numbers(table, [*keys, *_item(level)]) for by, keys in GROUPINGS.items()}
+        numbering = {by: _group_numbers(table, [*keys, *item_columns(level)]) for by, keys in GROUPINGS.items()}
         scores = table["score"].to_numpy()
         by_score = scored_rows_by_score(scores)  # one sort of the scores serves every grouping
         orders = {by: group_order(scores, numbers, len(keys), by_score)
                   for by, (numbers, keys) in numbering.items()}
-        level_groups = {by: _group_stats(table, *numbering[by], orders[by], min_group) for by in GROUPINGS}
-        _suppress_complements(level_groups, _item(level))
+        level_groups = {by: _group_stats(table, *numbering[by], orders[by]) for by in GROUPINGS}
         for by, group in level_groups.items():
-            groups[by, level] = _blank_suppressed(group)
+            groups[by, level] = group
         tables[level] = _add_positions(table, level_groups, numbering, orders)
     return RoundBenchmark(
         framework_id=framework.id, framework_key=framework.key, min_group=min_group,
@@ -172,7 +181,7 @@ def indicator_frame(framework: Framework) -> pd.DataFrame:
     return frame
 
 
-def _item(level: str) -> list[str]:
+def item_columns(level: str) -> list[str]:
     """Return the columns naming the item a level scores."""
     # an indicator's domain rides along as a key: it splits no group, and it
     # keeps every indicator-level table self-describing
@@ -282,9 +291,7 @@ def _combined_codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return np.ravel_multi_index(codes, [len(frame[c].cat.categories) for c in columns])
 
 
-def _group_stats(
-    table: pd.DataFrame, numbers: np.ndarray, keys: pd.DataFrame, order: GroupOrder, min_group: int,
-) -> pd.DataFrame:
+def _group_stats(table: pd.DataFrame, numbers: np.ndarray, keys: pd.DataFrame, order: GroupOrder) -> pd.DataFrame:
     """Summarise organisation scores per group, counting each organisation once."""
     score = table["score"].to_numpy()
     scored = ~np.isnan(score)
@@ -304,45 +311,9 @@ def _group_stats(
         out["mean"] = total(score) / out["n_organisations"].to_numpy()
     for name in ("median", "q1", "q3"):
         out[name] = order.quantiles[name]
-    out["suppressed"] = primary_suppression(out["n_organisations"], min_group)
+    out["suppressed"] = False  # decided per viewer by benchmarks.publish
+    out["reason"] = ""
     return out
-
-
-def _suppress_complements(level_groups: dict, item: list[str]) -> None:
-    """Apply secondary suppression to area and sector breakdowns of one level, in place."""
-    for by in ("area", "sector"):
-        cells = level_groups[by]
-        shown = _total_shown(cells, level_groups["tayside"], item)
-        cells["suppressed"] = secondary_suppression(cells, item, "n_organisations", cells["suppressed"], shown)
-    grid = level_groups["area-sector"]
-    grid["suppressed"] = two_way_suppression(
-        grid, [*item, "area"], [*item, "sector"], "n_organisations", grid["suppressed"],
-        _total_shown(grid, level_groups["area"], [*item, "area"]),
-        _total_shown(grid, level_groups["sector"], [*item, "sector"]),
-    )
-
-
-def _total_shown(cells: pd.DataFrame, totals: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Say, for each cell, whether the total it adds up to is shown."""
-    shown = (~totals["suppressed"] & (totals["n_organisations"] > 0)).to_numpy()
-    if cells.empty or totals.empty:
-        return pd.Series(False, index=cells.index)
-    if not keys:
-        return pd.Series(bool(shown[0]), index=cells.index)
-    # cells and totals come from one table, so their key columns share categories
-    found = pd.Index(_combined_codes(totals, keys)).get_indexer(_combined_codes(cells, keys))
-    return pd.Series(np.where(found >= 0, shown[found], False), index=cells.index)
-
-
-def _blank_suppressed(group: pd.DataFrame) -> pd.DataFrame:
-    """Empty every number of a suppressed group, keeping its keys and flag."""
-    hidden = group["suppressed"].to_numpy()
-    for column in ("mean", "median", "q1", "q3"):
-        group[column] = group[column].mask(hidden)
-    for column in ("n_organisations", "n_respondents", *ANSWER_COUNTS):
-        if column in group:
-            group[column] = group[column].astype("Int64").mask(hidden)
-    return group
 
 
 def _add_positions(table: pd.DataFrame, level_groups: dict, numbering: dict, orders: dict) -> pd.DataFrame:
@@ -353,9 +324,7 @@ def _add_positions(table: pd.DataFrame, level_groups: dict, numbering: dict, ord
         numbers, _ = numbering[by]
         table[f"gap_{by}"] = score - level_groups[by]["mean"].to_numpy()[numbers]
     for by in ("area", "sector"):
-        # a hidden group hides its ranks too: with two organisations a rank gives the other away
-        hidden = np.isnan(table[f"gap_{by}"].to_numpy())
-        table[f"percentile_{by}"] = np.where(hidden, np.nan, orders[by].percentile)
+        table[f"percentile_{by}"] = orders[by].percentile  # publish shows it only beside a group's spread
     return table
 
 
@@ -365,7 +334,7 @@ def group_table(bench: RoundBenchmark, by: str, level: str) -> pd.DataFrame:
         return bench.groups[by, level]
     table = bench.org_table(level)
     names = bench.organisations.set_index("organisation_id")["name"]
-    out = table[["organisation_id", "area", "sector", *_item(level)]].rename(
+    out = table[["organisation_id", "area", "sector", *item_columns(level)]].rename(
         columns={"organisation_id": "organisation"})
     out.insert(1, "organisation_name", table["organisation_id"].map(names))
     out["n_organisations"] = 1
@@ -377,6 +346,7 @@ def group_table(bench: RoundBenchmark, by: str, level: str) -> pd.DataFrame:
         if column in table:
             out[column] = table[column]
     out["suppressed"] = False
+    out["reason"] = ""
     return out
 
 
@@ -384,9 +354,9 @@ def record_columns(by: str, level: str) -> list[str]:
     """Return the columns of benchmark records for one grouping and level."""
     keys = {"organisation": ["organisation", "organisation_name", "area", "sector"]}.get(
         by, list(GROUPINGS.get(by, ())))
-    items = _item(level)
+    items = item_columns(level)
     counts = list(ANSWER_COUNTS) if level == "indicator" else []
-    return [*keys, *items, *STATS, *counts, "suppressed"]
+    return [*keys, *items, *STATS, *counts, "suppressed", "reason"]
 
 
 def benchmark_records(bench: RoundBenchmark, by: str, level: str) -> list[dict]:

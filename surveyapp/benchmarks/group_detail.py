@@ -6,22 +6,11 @@ a suppressed group yields nothing but its suppressed flag.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
+from surveyapp.benchmarks.publish import Band
 from surveyapp.frameworks.model import Framework
-
-
-@dataclass(frozen=True)
-class Band:
-    """One band of the scale and how many organisations' overall scores fall in it."""
-
-    low: float
-    high: float
-    last: bool
-    count: int
 
 
 def group_members(table: pd.DataFrame, by: str, key) -> pd.Series:
@@ -36,9 +25,18 @@ def group_members(table: pd.DataFrame, by: str, key) -> pd.Series:
 
 def group_is_suppressed(bench: RoundBenchmark, by: str, key) -> bool:
     """Return True when the group's overall figures are hidden (or it has no organisations)."""
+    return bool(group_hidden_reason(bench, by, key))
+
+
+def group_hidden_reason(bench: RoundBenchmark, by: str, key) -> str:
+    """Return why a group's overall figures are hidden, "" when they are shown (too-few when it is empty)."""
     table = group_table(bench, by, "overall")
     rows = table[group_members(table, by, key)]
-    return rows.empty or bool(rows["suppressed"].iloc[0])
+    if rows.empty:
+        return "too-few"
+    if not bool(rows["suppressed"].iloc[0]):
+        return ""
+    return str(rows["reason"].iloc[0]) if "reason" in rows else "too-few"
 
 
 def group_highlights(bench: RoundBenchmark, by: str, key, framework: Framework) -> tuple[list[dict], list[dict]]:
@@ -70,36 +68,34 @@ def score_bands(framework: Framework) -> list[tuple[float, float, bool]]:
     return [(values[i], values[i + 1], i == len(values) - 2) for i in range(len(values) - 1)]
 
 
-def organisation_distribution(bench: RoundBenchmark, by: str, key, framework: Framework) -> list[Band]:
-    """Count a group's organisations whose overall score falls in each band of the scale."""
-    overall = bench.org_overall
-    scores = overall.loc[group_members(overall, by, key), "score"].dropna().astype(float)
-    bands = []
-    for low, high, last in score_bands(framework):
-        inside = (scores >= low) & ((scores <= high) if last else (scores < high))
-        bands.append(Band(low=low, high=high, last=last, count=int(inside.sum())))
-    # scores outside the first scale (a framework mixing scales) are not lost silently
-    below, above = int((scores < bands[0].low).sum()), int((scores > bands[-1].high).sum())
-    if below:
-        bands[0] = Band(bands[0].low, bands[0].high, bands[0].last, bands[0].count + below)
-    if above:
-        bands[-1] = Band(bands[-1].low, bands[-1].high, bands[-1].last, bands[-1].count + above)
-    return bands
+def _key(by: str, key) -> tuple:
+    """Return a group key as the tuple of strings the published counts are keyed by."""
+    if not GROUPINGS[by]:
+        return ()
+    return (str(key),) if len(GROUPINGS[by]) == 1 else tuple(str(k) for k in key)
+
+
+def organisation_distribution(bench: RoundBenchmark, by: str, key, framework: Framework) -> tuple[list[Band], str]:
+    """Return how many of a group's organisations' overall scores fall in each band, and why not if hidden.
+
+    The counts come published (benchmarks.publish): ([], reason) when they are hidden.
+    """
+    counts, reason = bench.bands.get((by, _key(by, key)), (None, "too-few"))
+    if counts is None:
+        return [], reason
+    return [Band(low, high, last, count) for (low, high, last), count in zip(score_bands(framework), counts)], ""
 
 
 def group_agreement(bench: RoundBenchmark, by: str, key) -> list[dict]:
-    """Count, per indicator, a group's organisations with 2+ answers and those with low agreement."""
-    agreement = bench.agreement
-    rows = agreement[group_members(agreement, by, key)]
-    if rows.empty:
-        return []
-    counts = rows.groupby("indicator", observed=True, sort=True).agg(
-        domain=("domain", "first"), n_organisations=("organisation_id", "nunique"),
-        n_low=("low_agreement", "sum"))
-    counts = counts.reset_index()
-    return [{"indicator": str(r["indicator"]), "domain": str(r["domain"]),
-             "n_organisations": int(r["n_organisations"]), "n_low": int(r["n_low"])}
-            for r in counts.to_dict("records")]
+    """Count, per indicator, a group's organisations with 2+ answers and those with low agreement.
+
+    Indicators whose counts are hidden for this viewer are left out.
+    """
+    group, out = _key(by, key), []
+    for (grouping, found, indicator), (counts, _reason) in bench.agreement_counts.items():
+        if grouping == by and found == group and counts is not None:
+            out.append({"indicator": indicator, "n_organisations": counts[0], "n_low": counts[1]})
+    return out
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import math
 
-from surveyapp.benchmarks.round_cache import kept_benchmark
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.benchmarks.summaries import organisation_summary
 
 
@@ -14,9 +15,10 @@ def _number(value):
     return float(value)
 
 
-def organisation_summary_for(db, round_row: dict, organisation: dict, framework, min_group: int) -> dict:
-    """Return the scores, area benchmarks, strengths and development areas of one organisation."""
-    bench = kept_benchmark(db, round_row["id"], min_group)
+def organisation_summary_for(db, round_row: dict, organisation: dict, framework, min_group: int,
+                             viewer: Viewer) -> dict:
+    """Return the scores, area benchmarks, strengths and development areas of one organisation, for a viewer."""
+    bench = published_benchmark(db, round_row["id"], viewer, min_group)
     values = framework.scales[0].values
     base = {"n_respondents": 0, "scale_low": values[0], "scale_high": values[-1], "min_group": min_group,
             "benchmark_label": "Area average", "show_benchmark": True}

@@ -26,7 +26,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from surveyapp.benchmarks.aggregation import benchmark_round
+from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_round
+from surveyapp.benchmarks.disclosure import Viewer, rules_for
+from surveyapp.benchmarks.publish import publish
+from surveyapp.frameworks.model import Framework
 from surveyapp.frameworks.registry import framework_for_round
 
 T = TypeVar("T")
@@ -92,7 +95,7 @@ class RoundCache:
         return len(self._entries)
 
 
-round_cache = RoundCache()
+round_cache = RoundCache(size=64)  # raw benchmarks and one published set per viewer
 
 
 def kept_benchmark(db, round_id: int, min_group: int):
@@ -104,3 +107,19 @@ def kept_benchmark(db, round_id: int, min_group: int):
     framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
     return round_cache.get(db, round_id, ("benchmark", min_group, framework_key),
                            lambda: benchmark_round(db, round_id, framework_for_round(db, round_id), min_group))
+
+
+def publish_for(bench: RoundBenchmark, framework: Framework, viewer: Viewer, min_group: int) -> RoundBenchmark:
+    """Publish a benchmark for a viewer under its framework's disclosure rules."""
+    values = framework.scales[0].values
+    bands = [(values[i], values[i + 1], i == len(values) - 2) for i in range(len(values) - 1)]
+    return publish(bench, viewer, rules_for(framework.disclosure, min_group), bands)
+
+
+def published_benchmark(db, round_id: int, viewer: Viewer, min_group: int) -> RoundBenchmark:
+    """Return a round's figures as this viewer may see them, computed once per viewer until the round changes."""
+    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
+    return round_cache.get(
+        db, round_id, ("published", min_group, framework_key, viewer.key),
+        lambda: publish_for(kept_benchmark(db, round_id, min_group), framework_for_round(db, round_id), viewer,
+                            min_group))

@@ -287,11 +287,13 @@ def change_since(
         group_table(bench, by, level).astype(dict.fromkeys(labels, str)).assign(_all=0)
         for bench in (previous, current)
     )
-    both = after[[*group_keys, *extra, *item, "mean", "suppressed"]].merge(
-        before[[*group_keys, *item, "mean", "suppressed"]], on=[*group_keys, *item], how="inner",
+    both = after[[*group_keys, *extra, *item, "mean", "suppressed", "reason"]].merge(
+        before[[*group_keys, *item, "mean", "suppressed", "reason"]], on=[*group_keys, *item], how="inner",
         suffixes=("", "_previous"))
     suppressed = both["suppressed"] | both["suppressed_previous"]
     out = both[[*group_keys, *extra, *item]].copy()
+    # a change is hidden when either round's figure is: say the reason of the one that hides it
+    out["reason"] = both["reason"].where(both["suppressed"], both["reason_previous"]).where(suppressed, "")
     out["previous"] = both["mean_previous"].astype(float).mask(suppressed)
     out["current"] = both["mean"].astype(float).mask(suppressed)
     out["change"] = out["current"] - out["previous"]

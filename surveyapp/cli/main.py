@@ -11,9 +11,13 @@ from flask.cli import FlaskGroup, with_appcontext
 from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.backup import backup_command, restore_command
+from surveyapp.cli.commands.benchmark import benchmark
+from surveyapp.cli.commands.disclosure import disclosure_check
+from surveyapp.cli.commands.mail import mail_group
 from surveyapp.cli.commands.report import report_command
 from surveyapp.frameworks.errors import FrameworkErrors
-from surveyapp.frameworks.loader import check_distinct_versions, load_framework_file
+from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
+from surveyapp.frameworks.readability import summarise, summary_table
 from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
 from surveyapp.storage.db import get_db
 from surveyapp.storage.migrations import migrations
@@ -23,7 +27,8 @@ def init_app(app) -> None:
     """Register every command on the app's CLI group."""
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
-                    backup_command, restore_command, report_command):
+                    backup_command, restore_command, report_command, benchmark, disclosure_check,
+                    mail_group):
         app.cli.add_command(command)
 
 
@@ -65,15 +70,16 @@ def frameworks_group():
 
 @frameworks_group.command("check")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--readability", is_flag=True, help="Also print each file's plain-English warnings and scores.")
 @with_appcontext
-def frameworks_check(files):
+def frameworks_check(files, readability):
     """Validate framework files (default: every file in frameworks/)."""
     paths = [Path(f) for f in files] or sorted(Path(current_app.config["FRAMEWORKS_DIR"]).glob("*.y*ml"))
     failed, loaded = False, []
     for path in paths:
         shown = _relative(path)
         try:
-            fw = load_framework_file(path)
+            fw, warnings = check_framework_file(path)
         except FrameworkErrors as exc:
             failed = True
             for error in exc.errors:
@@ -85,6 +91,10 @@ def frameworks_check(files):
             loaded.append(fw)
             n_ind = len(fw.indicators)
             click.echo(f"{shown}: ok: {fw.key} '{fw.title}', {len(fw.domains)} domains, {n_ind} indicators")
+            if readability:  # warnings never fail the check
+                for warning in warnings:
+                    click.echo("  " + str(warning).replace(str(path), shown, 1))
+                click.echo("\n".join(summary_table(summarise(fw))))
     for error in check_distinct_versions(loaded):
         failed = True
         click.echo(str(error))

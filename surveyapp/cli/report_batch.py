@@ -19,12 +19,14 @@ from pathlib import Path
 from types import MappingProxyType
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
+from surveyapp.benchmarks.disclosure import PUBLIC, Viewer
 from surveyapp.benchmarks.group_detail import group_is_suppressed
+from surveyapp.benchmarks.viewers import viewer_for_organisation
 from surveyapp.render.pdf import render_pdf
-from surveyapp.reports.context import warm_caches
 from surveyapp.reports.model import RoundData, build_report
 
 _WORKER: dict = {}
+MAPPINGS = ("groups", "bands", "agreement_counts")  # a benchmark's read-only mappings, plain dicts in a pickle
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,18 @@ class Task:
     kind: str                      # organisation, area or sector
     key: object                    # organisation id, or area or sector name
     comments: dict = field(default_factory=dict)
+    viewer: Viewer = PUBLIC        # whom the file is for: the figures are published for them
+
+
+def audience(data: RoundData, kind: str, key) -> Viewer:
+    """Return whom a report file is for: an organisation's service leads, an area's commissioners, anyone."""
+    if kind == "organisation":
+        return viewer_for_organisation(int(key))
+    if kind == "area":
+        organisations = data.bench.organisations
+        known = frozenset(int(o) for o in organisations.loc[organisations["area"] == key, "organisation_id"])
+        return Viewer(f"a commissioner for {key}", known=known, own=known)
+    return PUBLIC  # a sector report may go to anyone in the sector, across areas
 
 
 @dataclass(frozen=True)
@@ -47,15 +61,17 @@ class Bundle:
 def plan_all(data: RoundData, comments: dict[int, dict]) -> tuple[list[Task], list[str]]:
     """Return a task for every organisation with submissions, area and sector; and what was skipped."""
     bench = data.bench
-    tasks = [Task("organisation", int(org_id), comments.get(int(org_id), {}))
+    tasks = [Task("organisation", int(org_id), comments.get(int(org_id), {}), viewer_for_organisation(int(org_id)))
              for org_id in bench.organisations["organisation_id"]]
     skipped = []
     for kind in ("area", "sector"):
         for name in sorted(bench.organisations[kind].astype(str).unique()):
-            if group_is_suppressed(bench, kind, name):
-                skipped.append(f"{kind} {name}: fewer than {bench.min_group} organisations, so no report")
+            viewer = audience(data, kind, name)
+            if group_is_suppressed(data.for_viewer(viewer).bench, kind, name):
+                skipped.append(f"{kind} {name}: its figures are hidden for {viewer.label} "
+                               f"(too few organisations), so no report")
             else:
-                tasks.append(Task(kind, name))
+                tasks.append(Task(kind, name, viewer=viewer))
     return tasks, skipped
 
 
@@ -69,7 +85,7 @@ def write_report(bundle: Bundle, task: Task) -> str:
 
 def render_task(bundle: Bundle, task: Task) -> tuple[str, bytes]:
     """Build and render one report; return its file name stem and PDF bytes."""
-    data = bundle.data
+    data = bundle.data.for_viewer(task.viewer)
     if task.kind == "organisation":
         inputs = data.inputs(bundle.definitions["organisation"], organisation_id=task.key,
                              comments=task.comments, date=bundle.date)
@@ -102,7 +118,7 @@ def _unpack(packed: Bundle) -> Bundle:
     for name in ("bench", "previous"):
         fields = getattr(data, name)
         if fields is not None:
-            setattr(data, name, RoundBenchmark(**{**fields, "groups": MappingProxyType(fields["groups"])}))
+            setattr(data, name, RoundBenchmark(**{**fields, **{k: MappingProxyType(fields[k]) for k in MAPPINGS}}))
     return dataclasses.replace(packed, data=data)
 
 
@@ -111,7 +127,7 @@ def _plain_bench(bench: RoundBenchmark | None) -> dict | None:
     if bench is None:
         return None
     fields = {f.name: getattr(bench, f.name) for f in dataclasses.fields(bench)}
-    return {**fields, "groups": dict(fields["groups"])}
+    return {**fields, **{k: dict(fields[k]) for k in MAPPINGS}}
 
 
 def _run(task: Task) -> str:
@@ -148,8 +164,6 @@ def write_all(bundle: Bundle, tasks: list[Task], jobs: int, done: Callable[[str]
             done(paths[-1])
         return paths
     method = start_method()
-    if method == "fork":
-        warm_caches(bundle.data.bench, bundle.data.previous)
     start, payload = (_start_worker, bundle) if method == "fork" else (_start_spawned_worker, _pack(bundle))
     paths: dict[int, str] = {}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),

@@ -90,8 +90,7 @@ def load_demo(db) -> list[str]:
         demo_leads = {org_ids[i] for _, _, role, orgs, _ in PEOPLE if role == "service_lead" for i in orgs}
         lines = [f"{len(org_ids)} fictional organisations, {len(PEOPLE)} people "
                  f"(password for every demo account: '{DEMO_PASSWORD}')"]
-        for fw_row in list_frameworks(db):
-            framework = get_framework(db, fw_row["key"])
+        for framework in _demo_frameworks(db):
             # areas and indicators differ for real, so reports have shared strengths and gaps to show
             area_shift = {a: rng.uniform(-0.1, 0.1) for a in sorted({a for _, a, _ in ORGANISATIONS})}
             tilt = {ind.id: rng.gauss(0, 0.15) for ind in framework.indicators}
@@ -108,6 +107,19 @@ def load_demo(db) -> list[str]:
             lines.append(f"round {current}: {framework.title} 2026/27 (open)")
         lines += load_demo_plans(db)
     return lines
+
+
+# Added after the first five: its round comes last, so the earlier demo round ids stay as they were.
+LATER_FRAMEWORKS = ("adp-recovery-system",)
+
+
+def _demo_frameworks(db) -> list:
+    """Return the latest version of each framework, in id order, later additions last."""
+    latest = {}
+    for row in list_frameworks(db):  # ordered by id, then version
+        latest[row["framework_id"]] = row["key"]
+    order = sorted(latest, key=lambda fid: (fid in LATER_FRAMEWORKS, fid))
+    return [get_framework(db, latest[fid]) for fid in order]
 
 
 def _fill_round(db, rng, framework, round_id, org_ids, quality, tilt, skip, share_submitted):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from surveyapp.plans.actions import add_note, create_action
-from surveyapp.plans.progress import BenchmarkCache, has_results, next_round
+from surveyapp.plans.progress import has_results, next_round
 from surveyapp.plans.records import development_areas
 
 DEMO_ROUND_TITLE = "2025/26 strategic planning self-assessment"
@@ -122,7 +122,7 @@ def load_demo_plans(db, today: dt.date | None = None, min_group: int = 3) -> lis
     if row is None:
         return ["No 2025/26 demo round, so no demo improvement plans."]
     round_id, today = row[0], today or dt.date.today()
-    benchmarks, planned = BenchmarkCache(db, min_group), 0
+    planned = 0
     later = next_round(db, round_id)
     for name in (*LEADS_ORGANISATIONS, *OTHER_ORGANISATIONS):
         org = db.execute("SELECT id, area FROM organisations WHERE name = ?", [name]).fetchone()
@@ -130,7 +130,7 @@ def load_demo_plans(db, today: dt.date | None = None, min_group: int = 3) -> lis
             continue
         if name not in LEADS_ORGANISATIONS and not (later and has_results(db, later["id"], org[0])):
             continue
-        areas = development_areas(db, round_id, org[0], min_group, benchmarks)
+        areas = development_areas(db, round_id, org[0], min_group)
         if not areas:
             continue
         # each organisation starts at a different shape, so the plans do not all look alike

@@ -6,12 +6,14 @@ in the database, so a stored version is checked exactly like a file.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 
 from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors, format_path
 from surveyapp.frameworks.model import (
+    NOT_APPLICABLE_KEY,
     Choice,
     DevelopmentRule,
     Domain,
@@ -23,6 +25,7 @@ from surveyapp.frameworks.model import (
     Source,
     StrengthRule,
 )
+from surveyapp.frameworks.readability import WARNING_RULES
 from surveyapp.frameworks.reading import load_with_lines
 from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 
@@ -59,6 +62,22 @@ def validate_definition(data, filename: str, lines: dict) -> list[DefinitionErro
     return sorted(set(errors), key=lambda e: (e.line, e.path, e.message))
 
 
+def definition_warnings(data, filename: str, lines: dict | None = None) -> list[DefinitionError]:
+    """Return the warnings about a valid definition: plain-English advice that never blocks loading."""
+    lines = lines or {}
+    warnings = [
+        DefinitionError(code, filename, _line_for(path, lines), format_path(path), f"warning: {message}")
+        for rule in WARNING_RULES for path, code, message in rule(data)
+    ]
+    return sorted(warnings, key=lambda w: (w.line, w.path, w.message))
+
+
+def check_framework_file(path: str | Path) -> tuple[Framework, list[DefinitionError]]:
+    """Load a framework file; return it with its warnings, or raise FrameworkErrors."""
+    data, lines = read_definition(path)
+    return framework_from_definition(data, str(path), lines), definition_warnings(data, str(path), lines)
+
+
 def _line_for(path: tuple, lines: dict) -> int:
     """Find the line of a path, or of its nearest ancestor that has one."""
     while path:
@@ -82,6 +101,7 @@ def build_framework(data: dict, filename: str = "") -> Framework:
         Domain(
             id=d["id"], title=d["title"].strip(), description=(d.get("description") or "").strip(),
             indicators=tuple(_build_indicator(i, by_id) for i in d["indicators"]),
+            source=(d.get("source") or "").strip(),
         )
         for d in data["domains"]
     )
@@ -104,6 +124,7 @@ def build_framework(data: dict, filename: str = "") -> Framework:
             gap=float(development.get("gap", 1.0)),
             max=int(development.get("max", 5)),
         ),
+        disclosure=dict(data.get("disclosure") or {}),
         content_hash=content_hash(data),
         source_path=filename,
     )
@@ -130,16 +151,34 @@ def _build_indicator(i: dict, scales: dict[str, Scale]) -> Indicator:
     choices = tuple(Choice(key=c["key"], label=c["label"]) for c in i.get("choices") or ())
     if qtype == "yesno":
         choices = (Choice("yes", "Yes"), Choice("partly", "Partly"), Choice("no", "No"))
+    scale = scales.get(i["scale"]) if qtype == "rating" else None
+    allow_na = bool(i.get("allow_not_applicable", False))
+    if allow_na and scale is not None:
+        scale = _with_not_applicable(scale)
     return Indicator(
-        id=i["id"], text=i["text"].strip(), type=qtype,
-        scale=scales.get(i["scale"]) if qtype == "rating" else None,
+        id=i["id"], text=i["text"].strip(), type=qtype, scale=scale,
         guidance=(i.get("guidance") or "").strip(),
         prompts=tuple(p.strip() for p in i.get("prompts") or ()),
         required=i.get("required", True), weight=float(i.get("weight", 1)),
         evidence=i.get("evidence", "none"), evidence_label=(i.get("evidence_label") or "").strip(),
         choices=choices,
-        minimum=i.get("min"), maximum=i.get("max"),
+        minimum=i.get("min"), maximum=i.get("max"), allow_not_applicable=allow_na,
     )
+
+
+NOT_APPLICABLE = Option(NOT_APPLICABLE_KEY, "Not applicable", "This does not apply to our organisation.")
+
+
+def _with_not_applicable(scale: Scale) -> Scale:
+    """Return the scale with a "Not applicable" option added, for one indicator.
+
+    The indicator's own copy of its scale carries the option, so forms, answer
+    import, the demo and reports offer, accept and count it exactly like any
+    non-scoring option: stored as an option, never in a mean.
+    """
+    if scale.option_for(NOT_APPLICABLE_KEY):
+        return scale
+    return dataclasses.replace(scale, options=(*scale.options, NOT_APPLICABLE))
 
 
 def read_definition(path: str | Path) -> tuple[dict, dict]:

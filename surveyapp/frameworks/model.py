@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 QUESTION_TYPES = ("rating", "text", "yesno", "choice", "number")
 EVIDENCE_MODES = ("none", "optional", "required")
 INSTRUMENT_KINDS = ("original", "adaptation")
+# The option an indicator with `allow_not_applicable: true` offers besides its scale's own.
+NOT_APPLICABLE_KEY = "na"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Indicator:
     choices: tuple[Choice, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    allow_not_applicable: bool = False
 
     @property
     def scored(self) -> bool:
@@ -90,6 +93,7 @@ class Domain:
     title: str
     description: str
     indicators: tuple[Indicator, ...]
+    source: str = ""  # where a reviewer can trace this domain's statements
 
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:
@@ -132,6 +136,8 @@ class Framework:
     domains: tuple[Domain, ...]
     strengths: StrengthRule
     development: DevelopmentRule
+    # the file's `disclosure` block as written (benchmarks.disclosure fills in the defaults)
+    disclosure: dict = field(default_factory=dict, compare=False)
     content_hash: str = ""
     source_path: str = ""
     _indicator_index: dict = field(default_factory=dict, compare=False, repr=False)

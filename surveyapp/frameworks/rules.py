@@ -25,7 +25,11 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
         "summary": (TEXT, True, None), "instrument": (TEXT, True, None),
         "adaptation": (TEXT, True, None), "sources": (LIST, True, "source"),
         "scales": (LIST, True, "scale"), "domains": (LIST, True, "domain"),
-        "rules": (MAP, False, "rules"),
+        "rules": (MAP, False, "rules"), "disclosure": (MAP, False, "disclosure"),
+    },
+    "disclosure": {
+        "min_organisations": (INT, False, None), "min_unknown": (INT, False, None),
+        "min_for_spread": (INT, False, None), "precision": (INT, False, None), "mode": (TEXT, False, None),
     },
     "source": {
         "title": (TEXT, True, None), "publisher": (TEXT, False, None),
@@ -45,6 +49,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
     "domain": {
         "id": (TEXT, True, None), "title": (TEXT, True, None),
         "description": (TEXT, False, None), "indicators": (LIST, True, "indicator"),
+        "source": (TEXT, False, None),
     },
     "indicator": {
         "id": (TEXT, True, None), "text": (TEXT, True, None), "type": (TEXT, False, None),
@@ -53,6 +58,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
         "weight": (NUMBER, False, None), "evidence": (TEXT, False, None),
         "evidence_label": (TEXT, False, None), "choices": (LIST, False, "choice"),
         "min": (NUMBER, False, None), "max": (NUMBER, False, None),
+        "allow_not_applicable": (BOOL, False, None),
     },
     "choice": {"key": (TEXT, True, None), "label": (TEXT, True, None)},
     "rules": {"strengths": (MAP, False, "strengths"), "development": (MAP, False, "development")},
@@ -272,6 +278,9 @@ def check_question_types(data) -> Iterator[Problem]:
                 yield path + ("min" if "min" in ind else "max",), "range", "only number questions have min and max"
             if _is_type(ind.get("min"), NUMBER) and _is_type(ind.get("max"), NUMBER) and ind["min"] > ind["max"]:
                 yield path + ("max",), "range", "max must not be below min"
+            if ind.get("allow_not_applicable") is True and qtype != "rating":
+                yield (path + ("allow_not_applicable",), "not-applicable",
+                       f"only rating questions offer 'Not applicable', not {qtype}")
             evidence = ind.get("evidence", "none")
             if isinstance(evidence, str) and evidence not in EVIDENCE_MODES:
                 yield path + ("evidence",), "evidence", f"evidence must be one of {', '.join(EVIDENCE_MODES)}"
@@ -295,6 +304,26 @@ def check_rule_bounds(data) -> Iterator[Problem]:
             yield ("rules", section, "gap"), "rules", "gap must be more than 0"
 
 
+# Lowest values that still protect anyone (docs/disclosure.md), and the two modes.
+DISCLOSURE_FLOORS = {"min_organisations": 2, "min_unknown": 1, "min_for_spread": 3, "precision": 0}
+DISCLOSURE_MODES = ("suppress", "named")
+
+
+def check_disclosure(data) -> Iterator[Problem]:
+    """Disclosure settings stay within limits that protect someone, and the mode is a known one."""
+    block = data.get("disclosure")
+    if not isinstance(block, dict):
+        return
+    for key, floor in DISCLOSURE_FLOORS.items():
+        if _is_type(block.get(key), INT) and block[key] < floor:
+            yield ("disclosure", key), "disclosure", f"{key} must be {floor} or more"
+    if _is_type(block.get("precision"), INT) and block["precision"] > 3:
+        yield ("disclosure", "precision"), "disclosure", "precision must be 3 decimals or fewer"
+    mode = block.get("mode")
+    if isinstance(mode, str) and mode not in DISCLOSURE_MODES:
+        yield ("disclosure", "mode"), "disclosure", f"mode must be one of {', '.join(DISCLOSURE_MODES)}"
+
+
 SEMANTIC_RULES = (
     check_id_format,
     check_version_positive,
@@ -306,4 +335,5 @@ SEMANTIC_RULES = (
     check_domains_not_empty,
     check_question_types,
     check_rule_bounds,
+    check_disclosure,
 )

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
-from surveyapp.benchmarks.round_cache import kept_benchmark
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.benchmarks.summaries import change_since
 
 # Scores are shown to one decimal place: a smaller move would read as "0.0",
 # so calling it "up" or "down" would contradict the numbers beside it.
 NO_CHANGE = 0.05
+HIDDEN_WORDS = {"too-few": "hidden: too few organisations",
+                "complement": "hidden so that another hidden figure cannot be worked out"}
 # Why an action has no movement to show yet.
 NO_NEXT_ROUND = "no_next_round"
 AWAITING_RESULTS = "awaiting_results"
@@ -35,6 +38,7 @@ class Movement:
     current: float | None
     change: float | None
     suppressed: bool = False
+    reason: str = ""  # why it is hidden: benchmarks.disclosure's reason
 
     @property
     def direction(self) -> str | None:
@@ -76,7 +80,7 @@ def describe_movement(movement: Movement | None) -> str:
     if movement is None:
         return "not scored in both rounds"
     if movement.suppressed:
-        return "hidden: too few organisations"
+        return HIDDEN_WORDS.get(movement.reason, HIDDEN_WORDS["too-few"])
     scores = f"({movement.previous:.1f} to {movement.current:.1f})"
     if movement.direction == "same":
         return f"no change {scores}"
@@ -93,7 +97,8 @@ def _number(value) -> float | None:
 def _movement(row) -> Movement:
     """Build a Movement from one row of a change_since table."""
     return Movement(previous=_number(row["previous"]), current=_number(row["current"]),
-                    change=_number(row["change"]), suppressed=bool(row["suppressed"]))
+                    change=_number(row["change"]), suppressed=bool(row["suppressed"]),
+                    reason=str(row.get("reason") or "") if row["suppressed"] else "")
 
 
 def indicator_movements(change: pd.DataFrame, key_column: str, key, indicator_ids) -> dict[str, Movement]:
@@ -136,17 +141,20 @@ def has_results(db, round_id: int, organisation_id: int) -> bool:
 
 
 class BenchmarkCache:
-    """Benchmarks and change tables read once per round and per pair of rounds, for one page or report."""
+    """Benchmarks and change tables read once per round and per pair of rounds, for one page or report.
 
-    def __init__(self, db, min_group: int):
-        self.db, self.min_group = db, min_group
+    Each benchmark is published for the viewer of that page or report.
+    """
+
+    def __init__(self, db, min_group: int, viewer: Viewer):
+        self.db, self.min_group, self.viewer = db, min_group, viewer
         self._benches: dict[int, RoundBenchmark] = {}
         self._changes: dict[tuple, pd.DataFrame] = {}
 
     def bench(self, round_id: int) -> RoundBenchmark:
         """Return one round's benchmark."""
         if round_id not in self._benches:
-            self._benches[round_id] = kept_benchmark(self.db, round_id, self.min_group)
+            self._benches[round_id] = published_benchmark(self.db, round_id, self.viewer, self.min_group)
         return self._benches[round_id]
 
     def change(self, before: int, after: int, by: str) -> pd.DataFrame:
@@ -157,10 +165,10 @@ class BenchmarkCache:
         return self._changes[key]
 
 
-def progress_for_actions(db, actions, min_group: int = 3, upto_round: int | None = None,
+def progress_for_actions(db, actions, viewer: Viewer, min_group: int = 3, upto_round: int | None = None,
                          benchmarks: BenchmarkCache | None = None) -> dict[int, ActionProgress]:
-    """Return each action's progress, keyed by action id; rounds after `upto_round` are ignored."""
-    benchmarks = benchmarks or BenchmarkCache(db, min_group)
+    """Return each action's progress as a viewer may see it, by action id; rounds after `upto_round` are ignored."""
+    benchmarks = benchmarks or BenchmarkCache(db, min_group, viewer)
     nexts: dict[int, dict | None] = {}
     out = {}
     for action in actions:

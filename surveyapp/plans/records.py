@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from surveyapp.assessments.rounds import get_round, previous_round_id
+from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.summaries import strengths_and_development
+from surveyapp.benchmarks.viewers import viewer_for_organisation
 from surveyapp.frameworks.registry import framework_for_round, get_framework
 from surveyapp.plans.model import STATUSES, Action, is_overdue
 from surveyapp.plans.progress import (
@@ -97,15 +99,15 @@ def action_record(action: Action, progress: ActionProgress | None, framework, to
     }
 
 
-def action_records(db, actions, *, today: dt.date, min_group: int = 3, upto_round: int | None = None,
-                   benchmarks: BenchmarkCache | None = None) -> list[dict]:
-    """Return plain records for actions, with their progress read from the database."""
-    progress = progress_for_actions(db, actions, min_group, upto_round, benchmarks)
+def action_records(db, actions, *, today: dt.date, viewer: Viewer, min_group: int = 3,
+                   upto_round: int | None = None, benchmarks: BenchmarkCache | None = None) -> list[dict]:
+    """Return plain records for actions, with their progress as the viewer may see it."""
+    progress = progress_for_actions(db, actions, viewer, min_group, upto_round, benchmarks)
     return [action_record(a, progress.get(a.id), get_framework(db, a.framework_key), today) for a in actions]
 
 
 def plan_for_report(db, round_id: int, organisation_id: int | None = None, area: str | None = None, *,
-                    today: dt.date | None = None, min_group: int = 3,
+                    viewer: Viewer, today: dt.date | None = None, min_group: int = 3,
                     benchmarks: BenchmarkCache | None = None) -> list[dict]:
     """Return the improvement plan a report on one round shows, as plain records.
 
@@ -125,15 +127,18 @@ def plan_for_report(db, round_id: int, organisation_id: int | None = None, area:
                            areas=None if area is None else [area], round_ids=rounds)
     # this round's new actions after the ones followed up from the last round
     actions.sort(key=lambda a: a.round_id != earlier)
-    return action_records(db, actions, today=today or dt.date.today(), min_group=min_group,
+    return action_records(db, actions, today=today or dt.date.today(), viewer=viewer, min_group=min_group,
                           upto_round=round_id, benchmarks=benchmarks)
 
 
 def development_areas(db, round_id: int, organisation_id: int, min_group: int = 3,
                       benchmarks: BenchmarkCache | None = None) -> list[dict]:
-    """Return an organisation's development areas in a round, with their domain titles; none without results."""
+    """Return an organisation's development areas in a round, with their domain titles; none without results.
+
+    They are what the organisation's own service leads see, so the figures are published for them.
+    """
     framework = framework_for_round(db, round_id)
-    bench = (benchmarks or BenchmarkCache(db, min_group)).bench(round_id)
+    bench = (benchmarks or BenchmarkCache(db, min_group, viewer_for_organisation(organisation_id))).bench(round_id)
     try:
         _, development = strengths_and_development(bench, organisation_id, framework)
     except KeyError:

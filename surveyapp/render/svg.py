@@ -24,6 +24,11 @@ PRESENTATION = frozenset({
     "clip-path", "opacity",
 })
 ANCHORS = {"start": "start", "middle": "middle", "end": "end"}
+# Geometry is drawn from published (rounded) figures; two decimals of a pixel is more than a screen
+# shows, and a drawn point must not carry more digits than the figure it stands for.
+GEOMETRY = frozenset({"x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "points", "d",
+                      "transform", "viewBox"})
+LONG_NUMBER = re.compile(r"-?\d+\.\d{3,}")
 
 
 def svg_markup(drawing, chart_id: str, title: str, description: str) -> str:
@@ -40,6 +45,7 @@ def svg_markup(drawing, chart_id: str, title: str, description: str) -> str:
     for element in root.iter():
         _style_to_attributes(element)
         _restore_anchor(element)
+        _round_geometry(element)
         for key, value in list(element.attrib.items()):
             if "url(#" in value:
                 element.set(key, re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{ids.get(m[1], m[1])})", value))
@@ -82,3 +88,9 @@ def _restore_anchor(element) -> None:
     if anchor in ANCHORS and x is not None:
         element.set("x", x)
         element.set("text-anchor", ANCHORS[anchor])
+
+
+def _round_geometry(element) -> None:
+    """Write coordinates with at most two decimals."""
+    for key in GEOMETRY & set(element.attrib):
+        element.set(key, LONG_NUMBER.sub(lambda m: f"{float(m[0]):.2f}", element.get(key)))

@@ -12,6 +12,18 @@ from typing import ClassVar
 
 SUPPRESSED = "c"
 MISSING = "–"
+# Why a figure is hidden (benchmarks.disclosure's reasons), as a table note and as a cell's hover text.
+TOO_FEW, COMPLEMENT, ALIKE = "too-few", "complement", "alike"
+REASON_NOTES = {
+    TOO_FEW: "{c} hidden: too few organisations. A group figure is shown when it rests on at least {min_group} "
+             "organisations, two or more of them ones whose own results you cannot already see.",
+    COMPLEMENT: "{c} hidden so that another hidden figure cannot be worked out from the figures that are shown.",
+    ALIKE: "{c} hidden: the other organisations in the group all answered alike, so the counts would show "
+           "each one's answer.",
+}
+REASON_SHORT = {TOO_FEW: "hidden: too few organisations",
+                COMPLEMENT: "hidden so that another hidden figure cannot be worked out",
+                ALIKE: "hidden: the counts would show each organisation's answer"}
 MINUS = "−"  # U+2212: a real minus sign, so a negative gap does not read as a dash
 HEAT_BANDS = 6
 
@@ -24,6 +36,12 @@ class Cell:
     value: float | None = None
     suppressed: bool = False
     band: int | None = None  # 1..HEAT_BANDS for heatmaps, None elsewhere
+    reason: str = ""         # why a suppressed cell is hidden: a key of REASON_NOTES
+
+    @property
+    def hidden_because(self) -> str:
+        """Say in a few words why this cell is hidden."""
+        return REASON_SHORT.get(self.reason, REASON_SHORT[TOO_FEW])
 
 
 @dataclass(frozen=True)
@@ -166,10 +184,22 @@ def fmt_number(value) -> str:
     return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
-def score_cell(value, suppressed: bool = False, low: float | None = None, high: float | None = None) -> Cell:
-    """Make a score cell: "c" when suppressed, "–" when missing, with a heat band when a range is given."""
+def hidden(record: dict | None) -> str:
+    """Return why a benchmark record is hidden ("" when it is shown)."""
+    if not record or not record.get("suppressed"):
+        return ""
+    return record.get("reason") or TOO_FEW
+
+
+def _reason(suppressed: bool | str) -> str:
+    """Return the reason a cell is hidden, from a flag or a reason."""
+    return suppressed if isinstance(suppressed, str) else TOO_FEW
+
+
+def score_cell(value, suppressed: bool | str = False, low: float | None = None, high: float | None = None) -> Cell:
+    """Make a score cell: "c" when suppressed (a flag, or the reason), "–" when missing, with a heat band."""
     if suppressed:
-        return Cell(SUPPRESSED, suppressed=True)
+        return Cell(SUPPRESSED, suppressed=True, reason=_reason(suppressed))
     if is_missing(value):
         return Cell(MISSING)
     band = heat_band(float(value), low, high) if low is not None and high is not None else None
@@ -181,9 +211,9 @@ def text_cell(text: str) -> Cell:
     return Cell(text)
 
 
-def suppressible(text: str, suppressed: bool) -> Cell:
-    """Make a cell that shows text unless suppressed."""
-    return Cell(SUPPRESSED, suppressed=True) if suppressed else Cell(text)
+def suppressible(text: str, suppressed: bool | str) -> Cell:
+    """Make a cell that shows text unless suppressed (a flag, or the reason)."""
+    return Cell(SUPPRESSED, suppressed=True, reason=_reason(suppressed)) if suppressed else Cell(text)
 
 
 def heat_band(value: float, low: float, high: float) -> int:
@@ -198,17 +228,21 @@ def table_notes(rows, min_group: int) -> tuple[str, ...]:
     """Return the footnotes that the marks used in these rows need."""
     notes = []
     cells = [cell for row in rows for cell in row]
-    if any(cell.suppressed for cell in cells):
-        notes.append(suppression_note(min_group))
+    reasons = {cell.reason for cell in cells if cell.suppressed}
+    notes.extend(reason_note(reason, min_group) for reason in REASON_NOTES if reason in reasons)
     if any(cell.text == MISSING for cell in cells):
         notes.append(f"{MISSING} no scoring answers, or no figure to show.")
     return tuple(notes)
 
 
+def reason_note(reason: str, min_group: int) -> str:
+    """Explain the suppression mark for one reason."""
+    return REASON_NOTES[reason].format(c=SUPPRESSED, min_group=min_group)
+
+
 def suppression_note(min_group: int) -> str:
-    """Explain the suppression mark."""
-    return (f"{SUPPRESSED} hidden: the group has fewer than {min_group} organisations, or the figure "
-            "is hidden so that another hidden figure cannot be worked out from a total.")
+    """Explain the suppression mark, every reason (for exports, where one legend serves a whole file)."""
+    return " ".join(reason_note(reason, min_group) for reason in REASON_NOTES)
 
 
 def make_table(table_id: str, caption: str, columns, rows, numeric, min_group: int,

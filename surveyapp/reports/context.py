@@ -11,7 +11,8 @@ from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
-from surveyapp.benchmarks.group_detail import group_is_suppressed
+from surveyapp.benchmarks.disclosure import Rules
+from surveyapp.benchmarks.group_detail import group_hidden_reason
 from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
 from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import fmt_number
@@ -81,16 +82,6 @@ def attach_changes(summary: OrganisationSummary, previous: RoundBenchmark, curre
                                                          (None, None))
 
 
-def warm_caches(bench: RoundBenchmark, previous: RoundBenchmark | None) -> None:
-    """Fill the per-benchmark caches now, so forked workers inherit them instead of each filling them."""
-    for by in GROUPINGS:
-        for level in ITEM_COLUMN:
-            records_index(bench, by, level)
-    if previous is not None:
-        for level in ITEM_COLUMN:
-            organisation_changes(previous, bench, level)
-
-
 class ReportContext:
     """Lookups shared by every kind of report."""
 
@@ -99,6 +90,7 @@ class ReportContext:
         self.framework = inputs.framework
         self.bench = inputs.bench
         self.min_group = inputs.bench.min_group
+        self.rules: Rules = inputs.bench.rules or Rules(min_organisations=self.min_group)
 
     @cached_property
     def scale_range(self) -> tuple[float, float]:
@@ -134,7 +126,9 @@ class ReportContext:
         previous = self.inputs.previous_round
         return {
             "framework": fw.title, "version": str(fw.version), "round": self.inputs.round["title"],
-            "date": self.inputs.date, "min_group": str(self.min_group), "scale": _lower_first(first.label),
+            "date": self.inputs.date, "min_group": str(self.min_group),
+            "min_unknown": str(self.rules.min_unknown), "min_for_spread": str(self.rules.min_for_spread),
+            "precision": str(self.rules.precision), "scale": _lower_first(first.label),
             "scale_low": fmt_number(low), "scale_high": fmt_number(high),
             "strength_min": fmt_number(fw.strengths.min_score), "strength_max": str(fw.strengths.max),
             "development_max": fmt_number(fw.development.max_score),
@@ -190,7 +184,7 @@ class GroupContext(ReportContext):
         super().__init__(inputs)
         self.by = inputs.definition.kind
         self.key = inputs.group
-        self.suppressed = group_is_suppressed(inputs.bench, self.by, self.key)
+        self.suppressed = group_hidden_reason(inputs.bench, self.by, self.key)  # "" when shown
         try:
             self.summary = group_summary(inputs.bench, self.by, self.key)
         except KeyError:

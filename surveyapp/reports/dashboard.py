@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_records
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.level_counts import level_counts
 from surveyapp.benchmarks.response_progress import MEASURES, PROGRESS_SQL, progress_counts
 from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import (
@@ -225,32 +227,18 @@ def organisation_rows(db, statuses, bench: RoundBenchmark, filters: Filters, may
     return tuple(sorted(rows, key=lambda r: r["name"]))
 
 
-LEVEL_COUNTS_SQL = """
-SELECT a.value, a.option, COUNT(*) AS n
-FROM answers AS a
-JOIN responses AS r ON r.id = a.response_id
-JOIN organisations AS o ON o.id = r.organisation_id
-WHERE r.round_id = :round_id AND r.status = 'submitted' AND a.indicator_id = :indicator
-  AND (:area IS NULL OR o.area = :area) AND (:sector IS NULL OR o.sector = :sector)
-GROUP BY a.value, a.option
-"""
-
-
 def indicator_distribution(db, round_id: int, framework: Framework, bench: RoundBenchmark, indicator_id: str,
-                           filters: Filters) -> tuple[Chart | None, Table, bool]:
-    """Count the filtered group's answers at each level of one indicator; hide them for a small group.
+                           filters: Filters, viewer: Viewer) -> tuple[Chart | None, Table, str]:
+    """Count the filtered group's answers at each level of one indicator, as the viewer may see them.
 
-    Returns (chart or None when hidden, table, hidden).
+    Returns (chart or None when hidden, table, why hidden or "").
     """
     indicator = framework.indicator(indicator_id)
     by, key = filters.grouping
     record = _index(benchmark_records(bench, by, "indicator"), by).get((key, indicator_id))
-    hidden = record is None or bool(record["suppressed"])
-    counts = {}
-    if not hidden:
-        params = {"round_id": round_id, "indicator": indicator_id, "area": filters.area, "sector": filters.sector}
-        for value, option, n in db.execute(LEVEL_COUNTS_SQL, params):
-            counts[option if option is not None else float(value)] = n
+    found, hidden = level_counts(db, round_id, indicator_id, filters.area, filters.sector, viewer, record,
+                                 named=bool(bench.rules and bench.rules.named))
+    counts = found or {}
     rows, labels, values = [], [], []
     for level in indicator.scale.levels:
         label = f"{fmt_number(level.value)} {level.label}"
@@ -265,9 +253,9 @@ def indicator_distribution(db, round_id: int, framework: Framework, bench: Round
     table = make_table("distribution-data", f"Answers to this indicator: {filters.label}", ("Answer", "Answers"),
                        rows, (False, True), bench.min_group, widths=(3, 1))
     if hidden:
-        return None, table, True
+        return None, table, hidden
     chart = Chart(id="distribution", chart="bars", title="Answers at each level",
                   description=f"Bar chart: how many respondents in {filters.label} chose each level.",
                   categories=tuple(labels), series=(Series("Answers", tuple(values)),), low=0.0,
                   high=max(values + [1.0]), value_label="Answers", table=table)
-    return chart, table, False
+    return chart, table, ""

@@ -25,7 +25,8 @@ SECTION_TYPES = {
 }
 SECTION_TYPES["sector"] = tuple(t for t in SECTION_TYPES["area"] if t != "improvement_plan")
 COMMON_PLACEHOLDERS = (
-    "framework", "version", "round", "date", "min_group", "scale", "scale_low", "scale_high",
+    "framework", "version", "round", "date", "min_group", "min_unknown", "min_for_spread", "precision",
+    "scale", "scale_low", "scale_high",
     "strength_min", "strength_max", "development_max", "development_gap", "development_count",
     "previous_round",
 )

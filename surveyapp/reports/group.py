@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from surveyapp.benchmarks.group_detail import group_agreement, group_highlights, organisation_distribution
+from surveyapp.benchmarks.group_detail import group_agreement, group_highlights, organisation_distribution, score_bands
 from surveyapp.benchmarks.summaries import change_since
 from surveyapp.reports.blocks import (
+    COMPLEMENT,
     Chart,
     Item,
     ItemList,
@@ -21,6 +22,7 @@ from surveyapp.reports.blocks import (
     fmt_gap,
     fmt_number,
     fmt_score,
+    hidden,
     is_missing,
     make_table,
     score_cell,
@@ -42,18 +44,18 @@ from surveyapp.reports.sections import (
 
 def _notice(ctx: GroupContext) -> Notice:
     """Say that the whole group is hidden, and why."""
-    return Notice(f"Fewer than {ctx.min_group} {_members(ctx)} can be compared in this round, "
-                  f"so this report hides their figures (marked “c”) to protect them from being identified.")
+    if ctx.suppressed == COMPLEMENT:
+        return Notice(f"The figures for {_members(ctx)} are hidden in this copy of the report (marked “c”) so "
+                      f"that the figures of another, smaller group cannot be worked out from them.")
+    return Notice(f"Too few {_members(ctx)} can be compared in this round, so this report hides their "
+                  f"figures (marked “c”) to protect them from being identified. A group is shown when it has "
+                  f"at least {ctx.min_group} organisations, two or more of them ones whose own results you "
+                  f"cannot already see.")
 
 
 def _members(ctx: GroupContext) -> str:
     """Name the group's organisations: 'organisations in Angus', 'NHS organisations'."""
     return f"organisations in {ctx.key}" if ctx.by == "area" else f"{ctx.key} organisations"
-
-
-def _hidden(record: dict | None) -> bool:
-    """Return True when a record is suppressed."""
-    return bool(record and record["suppressed"])
 
 
 def _mean(record: dict | None):
@@ -65,8 +67,8 @@ def cover(ctx: GroupContext, spec):
     """Name the group, how many organisations and respondents it stands for."""
     overall = ctx.own("overall")
     label = "Area" if ctx.by == "area" else "Sector"
-    count = suppressible(fmt_count(overall["n_organisations"]) if overall else "0", _hidden(overall)).text
-    people = suppressible(fmt_count(overall["n_respondents"]) if overall else "0", _hidden(overall)).text
+    count = suppressible(fmt_count(overall["n_organisations"]) if overall else "0", hidden(overall)).text
+    people = suppressible(fmt_count(overall["n_respondents"]) if overall else "0", hidden(overall)).text
     return cover_section(ctx, spec, ((label, ctx.key), ("Organisations with submitted responses", count),
                                      ("Submitted responses", people)))
 
@@ -91,7 +93,7 @@ def summary(ctx: GroupContext, spec):
         sentences.append(f"That is {compare(overall['mean'], tayside['mean'])} the Tayside average of "
                          f"{fmt_score(tayside['mean'])}.")
     domains = [(d, ctx.own("domain", d.id)) for d in ctx.scored_domains]
-    shown = [(d, r) for d, r in domains if r and not _hidden(r) and not is_missing(r["mean"])]
+    shown = [(d, r) for d, r in domains if r and not hidden(r) and not is_missing(r["mean"])]
     more = []
     if len(shown) > 1:
         best = max(shown, key=lambda p: p[1]["mean"])
@@ -123,8 +125,8 @@ def radar(ctx: GroupContext, spec):
     domains = ctx.scored_domains
     own = [ctx.own("domain", d.id) for d in domains]
     tayside = [ctx.stats("tayside", "domain", None, d.id) for d in domains]
-    series = [(f"{ctx.key} average", [_mean(r) for r in own], [_hidden(r) for r in own]),
-              ("Tayside average", [_mean(r) for r in tayside], [_hidden(r) for r in tayside])]
+    series = [(f"{ctx.key} average", [_mean(r) for r in own], [hidden(r) for r in own]),
+              ("Tayside average", [_mean(r) for r in tayside], [hidden(r) for r in tayside])]
     low, high = ctx.scale_range
     description = (f"Average domain scores of {_members(ctx)} on a scale of {fmt_number(low)} to "
                    f"{fmt_number(high)}, drawn against the Tayside average.")
@@ -139,33 +141,51 @@ def domain_table(ctx: GroupContext, spec):
     for item, title, level in items:
         record = ctx.own(level, item)
         tayside = ctx.stats("tayside", level, None, item)
-        rows.append((text_cell(title), *_stat_cells(record), score_cell(_mean(tayside), _hidden(tayside))))
+        rows.append((text_cell(title), *_stat_cells(record), score_cell(_mean(tayside), hidden(tayside))))
+    records = [ctx.own(level, item) for item, _title, level in items]
     return section(ctx, spec, _notice(ctx) if ctx.suppressed else None, make_table(
         "domain-scores", "Domain scores",
         ("Domain", "Mean", "Median", "Lower–upper quartile", "Organisations", "Respondents", "Tayside mean"),
-        rows, (False,) + (True,) * 6, ctx.min_group, widths=(3, 1, 1, 1.4, 1.5, 1.5, 1)))
+        rows, (False,) + (True,) * 6, ctx.min_group, widths=(3, 1, 1, 1.4, 1.5, 1.5, 1),
+        extra_notes=spread_notes(ctx, records)))
 
 
 def _stat_cells(record: dict | None) -> tuple:
     """Return mean, median, quartile range, organisations and respondents cells for one record."""
     if record is None:
         return tuple(text_cell("–") for _ in range(5))
-    hidden = _hidden(record)
-    quartiles = f"{fmt_score(record['q1'])}–{fmt_score(record['q3'])}"
-    return (score_cell(record["mean"], hidden), score_cell(record["median"], hidden),
-            suppressible(quartiles, hidden), suppressible(fmt_count(record["n_organisations"]), hidden),
-            suppressible(fmt_count(record["n_respondents"]), hidden))
+    why = hidden(record)
+    quartiles = f"{fmt_score(record['q1'])}–{fmt_score(record['q3'])}" if record.get("spread_shown", True) else "–"
+    return (score_cell(record["mean"], why), score_cell(record["median"], why),
+            suppressible(quartiles, why), suppressible(fmt_count(record["n_organisations"]), why),
+            suppressible(fmt_count(record["n_respondents"]), why))
+
+
+def spread_notes(ctx: GroupContext, records) -> tuple[str, ...]:
+    """Say why a median or quartile is missing where the group is too small for spread figures."""
+    if any(r and not hidden(r) and not r.get("spread_shown", True) for r in records):
+        return (spread_note(ctx),)
+    return ()
+
+
+def spread_note(ctx) -> str:
+    """Explain the rule for medians and quartiles."""
+    return (f"– in the median and quartile columns: these are shown only for groups of at least "
+            f"{ctx.rules.min_for_spread} organisations whose own results you cannot already see.")
 
 
 def distribution(ctx: GroupContext, spec):
     """Chart how many of the group's organisations fall in each band of the scale."""
-    bands = organisation_distribution(ctx.bench, ctx.by, ctx.key, ctx.framework)
-    labels = tuple(f"{fmt_number(b.low)} to {'' if b.last else 'under '}{fmt_number(b.high)}" for b in bands)
-    rows = [(text_cell(label), suppressible(str(b.count), ctx.suppressed)) for label, b in zip(labels, bands)]
+    bands, why = organisation_distribution(ctx.bench, ctx.by, ctx.key, ctx.framework)
+    why = ctx.suppressed or why
+    labels = tuple(f"{fmt_number(low)} to {'' if last else 'under '}{fmt_number(high)}"
+                   for low, high, last in score_bands(ctx.framework))
+    counts = [str(b.count) for b in bands] or [""] * len(labels)
+    rows = [(text_cell(label), suppressible(count, why)) for label, count in zip(labels, counts)]
     table = make_table("distribution-data", "Organisations by overall score", ("Overall score", "Organisations"),
                        rows, (False, True), ctx.min_group, widths=(3, 1))
-    if ctx.suppressed:
-        return section(ctx, spec, _notice(ctx), table)
+    if why:
+        return section(ctx, spec, _notice(ctx) if ctx.suppressed else None, table)
     counts = tuple(float(b.count) for b in bands)
     chart = Chart(
         id="distribution", chart="bars", title="Organisations by overall score",
@@ -211,12 +231,14 @@ def indicator_detail(ctx: GroupContext, spec):
             tayside = ctx.stats("tayside", "indicator", None, indicator.id)
             mean, median, quartiles, orgs, _ = _stat_cells(record)
             rows.append((text_cell(indicator.text), mean, median, quartiles, orgs,
-                         score_cell(_mean(tayside), _hidden(tayside))))
+                         score_cell(_mean(tayside), hidden(tayside))))
         blocks.append(Subheading(domain.title))
+        records = [ctx.own("indicator", indicator.id) for indicator in domain.scored_indicators]
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,
             ("Indicator", "Mean", "Median", "Lower–upper quartile", "Organisations", "Tayside mean"),
-            rows, (False,) + (True,) * 5, ctx.min_group, widths=(4.6, 1, 1, 1.4, 1.5, 1)))
+            rows, (False,) + (True,) * 5, ctx.min_group, widths=(4.6, 1, 1, 1.4, 1.5, 1),
+            extra_notes=spread_notes(ctx, records)))
     return section(ctx, spec, *blocks)
 
 

@@ -6,6 +6,7 @@ and complete: the HTML page, the PDF and the tests all read the same object.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import unicodedata
@@ -13,7 +14,8 @@ import unicodedata
 from surveyapp.assessments.evidence import evidence_comments
 from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.aggregation import benchmark_round
-from surveyapp.benchmarks.round_cache import round_cache
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.round_cache import publish_for, round_cache
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plans.records import plan_for_report
 from surveyapp.reports.blocks import Report
@@ -53,9 +55,15 @@ def slug(text: str) -> str:
 
 
 class RoundData:
-    """A round's benchmark and its previous round's, computed once and shared by many reports."""
+    """A round's benchmark and its previous round's, computed once and shared by many reports.
+
+    As made here the benchmarks are raw; `for_viewer` gives the copy that a
+    report is built from, with both rounds published for one viewer.
+    """
 
     def __init__(self, db, round_id: int, min_group: int):
+        self.min_group = min_group
+        self.viewer: Viewer | None = None  # None: raw figures, not for any report
         self.round = dict(get_round(db, round_id))
         self.framework = framework_for_round(db, round_id)
         self.bench = benchmark_round(db, round_id, self.framework, min_group)
@@ -66,6 +74,15 @@ class RoundData:
         if self.previous is not None and self.previous.framework_id != self.bench.framework_id:
             self.previous = self.previous_round = None
 
+    def for_viewer(self, viewer: Viewer) -> RoundData:
+        """Return a copy whose benchmarks hold only what this viewer may be shown."""
+        view = copy.copy(self)
+        view.viewer = viewer
+        view.bench = publish_for(self.bench, self.framework, viewer, self.min_group)
+        if self.previous is not None:
+            view.previous = publish_for(self.previous, self.framework, viewer, self.min_group)
+        return view
+
     def has_organisation(self, organisation_id: int) -> bool:
         """Return True when the organisation has submitted responses in the round."""
         return bool((self.bench.organisations["organisation_id"] == organisation_id).any())
@@ -73,7 +90,9 @@ class RoundData:
     def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
                group: str | None = None, comments=None, date: dt.date | None = None,
                plan=None) -> ReportInputs:
-        """Return the inputs of one report in this round."""
+        """Return the inputs of one report in this round; only a copy published for a viewer has any."""
+        if self.viewer is None:
+            raise ValueError("a report is built from figures published for its reader: use RoundData.for_viewer")
         return ReportInputs(
             definition=definition, framework=self.framework,
             round={"id": self.round["id"], "title": self.round["title"]}, bench=self.bench,
@@ -89,7 +108,8 @@ def organisation_report(db, data: RoundData, definition: ReportDefinition, organ
                         date: dt.date | None = None) -> Report:
     """Build one organisation's report, with its own respondents' evidence."""
     comments = evidence_comments(db, data.round["id"], organisation_id)
-    plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.bench.min_group)
+    plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
+                           viewer=data.viewer)
     return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date,
                                     plan=plan))
 
@@ -105,9 +125,14 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def load_round_data(db, round_id: int, min_group: int) -> RoundData:
-    """Return a round's data, reusing this process's copy while nothing it was made from has changed."""
-    # RoundData is costly (two benchmarks) and every results page needs it
+def load_round_data(db, round_id: int, min_group: int, viewer: Viewer) -> RoundData:
+    """Return a round's data as one viewer may see it, reusing this process's copies while nothing changed."""
+    # RoundData is costly (two benchmarks) and every results page needs it; publishing
+    # for one viewer is cheaper, and kept per viewer
     previous = previous_round_id(db, round_id)
-    return round_cache.get(db, round_id, ("round-data", min_group),
-                           lambda: RoundData(db, round_id, min_group), also=(previous,) if previous else ())
+    also = (previous,) if previous else ()
+    return round_cache.get(
+        db, round_id, ("round-data", min_group, viewer.key),
+        lambda: round_cache.get(db, round_id, ("round-data", min_group),
+                                lambda: RoundData(db, round_id, min_group), also=also).for_viewer(viewer),
+        also=also)

@@ -13,6 +13,7 @@ from surveyapp.reports.blocks import (
     fmt_gap,
     fmt_number,
     fmt_score,
+    hidden,
     is_missing,
     make_table,
     score_cell,
@@ -30,11 +31,6 @@ from surveyapp.reports.sections import (
     method_section,
     section,
 )
-
-
-def _hidden(record: dict | None) -> bool:
-    """Return True when a group record is suppressed."""
-    return bool(record and record["suppressed"])
 
 
 def _answered_or_blank(row) -> int:
@@ -92,7 +88,7 @@ def _comparison_sentence(ctx: OrganisationContext, score) -> str:
     """Compare the overall score with the area and Tayside, saying when the area is hidden."""
     area, tayside = ctx.benchmark("area", "overall"), ctx.benchmark("tayside", "overall")
     parts = []
-    if _hidden(area):
+    if hidden(area):
         parts.append(f"The {ctx.area} average is not shown because fewer than {ctx.min_group} "
                      f"organisations there can be compared")
         if not is_missing(_mean(tayside)):
@@ -116,7 +112,7 @@ def radar(ctx: OrganisationContext, spec):
     series = [(ctx.organisation["name"], [own.get(d.id) for d in domains], [False] * len(domains))]
     for by, name in (("area", f"{ctx.area} average"), ("tayside", "Tayside average")):
         records = [ctx.benchmark(by, "domain", d.id) for d in domains]
-        series.append((name, [_mean(r) for r in records], [_hidden(r) for r in records]))
+        series.append((name, [_mean(r) for r in records], [hidden(r) for r in records]))
     low, high = ctx.scale_range
     description = (f"Domain scores of {ctx.organisation['name']} on a scale of {fmt_number(low)} to "
                    f"{fmt_number(high)}, drawn against the {ctx.area} and Tayside averages.")
@@ -133,8 +129,8 @@ def domain_table(ctx: OrganisationContext, spec):
         records = {by: ctx.benchmark(by, level, item) for by in ("area", "sector", "tayside")}
         rows_scores.append((
             text_cell(title), score_cell(own["score"]),
-            *(score_cell(_mean(records[by]), _hidden(records[by])) for by in ("area", "sector", "tayside")),
-            *(suppressible(_percentile(own.get(f"percentile_{by}")), _hidden(records[by]))
+            *(score_cell(_mean(records[by]), hidden(records[by])) for by in ("area", "sector", "tayside")),
+            *(suppressible(_percentile(own.get(f"percentile_{by}")), hidden(records[by]))
               for by in ("area", "sector")),
         ))
         rows_spread.append((text_cell(title), *(_spread_cell(records[by]) for by in ("area", "sector", "tayside"))))
@@ -160,7 +156,7 @@ def _percentile(value) -> str:
 
 def _spread_cell(record: dict | None):
     """Format a group's median, quartiles and size in one cell."""
-    if _hidden(record):
+    if hidden(record):
         return suppressible("", True)
     if not record or is_missing(record["median"]):
         return text_cell("–")
@@ -206,7 +202,7 @@ def indicator_detail(ctx: OrganisationContext, spec):
         for row in by_domain.get(domain.id, []):
             records = [ctx.benchmark(by, "indicator", row["indicator"]) for by in ("area", "sector", "tayside")]
             rows.append((text_cell(row["text"]), score_cell(row["score"]),
-                         *(score_cell(_mean(r), _hidden(r)) for r in records),
+                         *(score_cell(_mean(r), hidden(r)) for r in records),
                          text_cell(f"{row['n_scoring']} of {_answered_or_blank(row)}")))
         blocks.append(Subheading(domain.title))
         blocks.append(make_table(

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from surveyapp.reports.blocks import (
+    REASON_SHORT,
     SUPPRESSED,
     Chart,
     Facts,
+    Notice,
     Paragraphs,
     Section,
     Series,
@@ -46,8 +48,13 @@ def cover_section(ctx: ReportContext, spec, first_pairs) -> Section:
     )
     heading = ctx.fill(spec.heading)
     intro = tuple(ctx.fill(p) for p in spec.paragraphs)
-    blocks = (Facts(pairs),) + ((Paragraphs(intro),) if intro else ())
+    named = (Notice(NAMED_NOTICE),) if ctx.rules.named else ()
+    blocks = named + (Facts(pairs),) + ((Paragraphs(intro),) if intro else ())
     return Section(id=spec.id, type=spec.type, heading=heading, blocks=blocks)
+
+
+NAMED_NOTICE = ("Results of this framework are shared by name, by agreement of the organisations taking "
+                "part: every figure is shown, none is hidden, and any organisation's results may be seen.")
 
 
 def method_section(ctx: ReportContext, spec) -> Section:
@@ -85,7 +92,8 @@ def domain_chart(ctx: ReportContext, chart_id: str, title: str, series: list[tup
         shown = tuple(None if h or is_missing(v) else float(v) for v, h in zip(values, hidden))
         note = ""
         if all(hidden):
-            note = f"{SUPPRESSED}: hidden, fewer than {ctx.min_group} organisations"
+            reasons = {h if isinstance(h, str) else "too-few" for h in hidden}
+            note = f"{SUPPRESSED}: " + (REASON_SHORT[reasons.pop()] if len(reasons) == 1 else "hidden, see the table")
         chart_series.append(Series(name=name, values=shown, note=note))
     rows = []
     for n, domain in enumerate(domains):

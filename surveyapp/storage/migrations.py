@@ -214,3 +214,35 @@ def m0003_improvement_plans(db):
         CREATE INDEX plan_notes_action ON plan_notes(action_id, noted_on);
         """
     )
+
+
+@migrations(name="0004_mail_queue")
+def m0004_mail_queue(db):
+    """Turn the outbox into a delivery queue, and record reminders sent per person, round and day."""
+    db.executescript(
+        """
+        ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('preparing', 'queued', 'sending', 'sent', 'failed', 'cancelled'));
+        ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'message';  -- invitation, password_reset, ...
+        ALTER TABLE outbox ADD COLUMN html TEXT;                 -- the HTML part; body is the plain-text part
+        ALTER TABLE outbox ADD COLUMN base_url TEXT;             -- where links point, for work prepared later
+        ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE outbox ADD COLUMN last_error TEXT;
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;      -- NULL: as soon as a sender runs
+        ALTER TABLE outbox ADD COLUMN claimed_at TEXT;           -- when a sender took it (state 'sending')
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;           -- which sender: host and process id
+        -- messages written before there was a mail server were passed on by hand; never send them late
+        UPDATE outbox SET state = CASE WHEN sent_at IS NULL THEN 'cancelled' ELSE 'sent' END,
+                          last_error = CASE WHEN sent_at IS NULL
+                                       THEN 'Written before mail delivery was set up' END;
+        CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+        CREATE TABLE reminders (                 -- at most one reminder per person, round and day
+            round_id INTEGER NOT NULL REFERENCES rounds(id),
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            sent_on TEXT NOT NULL,               -- ISO date (UTC)
+            outbox_id INTEGER REFERENCES outbox(id),
+            sent_by INTEGER REFERENCES users(id),
+            PRIMARY KEY (round_id, user_id, sent_on)
+        );
+        """
+    )

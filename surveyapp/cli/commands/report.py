@@ -68,12 +68,13 @@ def report_command(round_id, organisation_id, area, sector, everything, output, 
             raise click.ClickException(
                 f"organisation {organisation_id} has no submitted responses in round {round_id}")
         comments = all_evidence_comments(db, round_id, organisation_id).get(organisation_id, {})
-        task = report_batch.Task("organisation", organisation_id, comments)
+        task = report_batch.Task("organisation", organisation_id, comments,
+                                 report_batch.audience(data, "organisation", organisation_id))
     else:
         kind, name = ("area", normalise_area(area)) if area is not None else ("sector", normalise_sector(sector))
         if not name:
             raise click.ClickException(f"unknown {kind} {area if area is not None else sector!r}")
-        task = report_batch.Task(kind, name)
+        task = report_batch.Task(kind, name, viewer=report_batch.audience(data, kind, name))
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(report_batch.render_task(bundle, task)[1])
     click.echo(f"Wrote {target} in {time.perf_counter() - started:.1f} s.")

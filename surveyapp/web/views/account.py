@@ -1,22 +1,23 @@
 """Set a password from an emailed link: accept an invitation, or reset a forgotten password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp.accounts import throttle
 from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.outbox import queue_work
 from surveyapp.accounts.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from surveyapp.accounts.sessions import end_user_sessions
 from surveyapp.accounts.tokens import (
     INVITATION,
     PASSWORD_RESET,
     LinkProblem,
+    end_links,
     issue_token,
     read_token,
-    recent_resets,
     use_token,
 )
 from surveyapp.accounts.users import (
@@ -28,18 +29,17 @@ from surveyapp.accounts.users import (
     hash_password,
     looks_like_email,
     set_password_hash,
-    user_id_by_email,
 )
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line
 from surveyapp.storage.timestamps import parse
 from surveyapp.web.views.auth import begin_session
 from surveyapp.web.views.events import record_event
-from surveyapp.web.views.mail import send_message
+from surveyapp.web.views.mail import expiry, link_lifetime, open_rounds, prepare_after_response, register, send_message
 
 bp = Blueprint("account", __name__)
+bp.record_once(register)
 
-MAX_RESETS_PER_HOUR = 3
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password "
                  "that is easy to remember. Spaces and any letters or symbols are fine.")
 
@@ -85,12 +85,16 @@ def accept_invitation(token):
     """Accept an invitation: choose a password, join the organisation, sign in."""
     db = get_db()
     try:
-        invite = read_token(db, current_app.config["SECRET_KEY"], INVITATION, token)
+        invite = read_token(db, current_app.config["SECRET_KEY"], INVITATION, token,
+                            lifetime=link_lifetime(INVITATION))
     except LinkProblem as problem:
         return _link_problem(problem, "invitation")
     existing = get_user(db, invite.user_id or account_id_by_email(db, invite.email) or 0)
     if existing and not existing["active"]:
         return _link_problem(LinkProblem("closed"), "invitation")
+    if existing and existing["has_password"]:
+        # an invitation never sets the password of an account that has one (end_links makes this rare)
+        return _link_problem(LinkProblem("used"), "invitation")
     organisation = get_organisation(db, invite.organisation_id) if invite.organisation_id else None
     form = InvitationForm(data={"name": existing["name"] if existing else invite.name})
     form.email_for_rules = invite.email
@@ -105,6 +109,7 @@ def accept_invitation(token):
             else:
                 user_id = create_user(db, invite.email, form.name.data, "service_lead")
             set_password_hash(db, user_id, password_hash)
+            end_links(db, user_id, invite.email)  # any reset link or other invitation dies now
             if organisation and (existing is None or existing["role"] == "service_lead"):
                 add_membership(db, user_id, organisation["id"])
         end_user_sessions(db, user_id, "password_changed")
@@ -126,19 +131,20 @@ def _used_while_filling_in(problem):
 
 @bp.route("/password-reset", methods=["GET", "POST"])
 def request_reset():
-    """Send a reset link if the email has an account; say the same either way."""
+    """Queue a reset for any address and answer at once; whether it has an account is decided later.
+
+    The request does the same work for every address (one row written), so
+    neither the answer nor its timing tells whether an account exists. The
+    link is made after the answer has gone (mail.prepare_reset).
+    """
     form = ResetRequestForm()
     if form.validate_on_submit():
-        db = get_db()
         email = form.email.data
-        user_id = user_id_by_email(db, email)
-        if user_id and recent_resets(db, email) < MAX_RESETS_PER_HOUR:
-            signed = issue_token(db, current_app.config["SECRET_KEY"], PASSWORD_RESET, email, user_id=user_id)
-            link = url_for("account.reset_password", token=signed, _external=True)
-            send_message(email, "Reset your password for the Tayside self-assessment service",
-                         render_template("account/reset_email.txt", link=link))
-            record_event("password.reset_requested", user=get_user(db, user_id))
-        return render_template("account/reset_sent.html", email=email)
+        queue_work(get_db(), PASSWORD_RESET, email, request.host_url)
+        response = make_response(render_template("account/reset_sent.html", email=email,
+                                                 **expiry(PASSWORD_RESET)))
+        response.call_on_close(prepare_after_response(current_app._get_current_object()))
+        return response
     return render_template("account/request_reset.html", form=form), 400 if form.errors else 200
 
 
@@ -147,7 +153,8 @@ def reset_password(token):
     """Choose a new password from a reset link; every other session of the person ends."""
     db = get_db()
     try:
-        reset = read_token(db, current_app.config["SECRET_KEY"], PASSWORD_RESET, token)
+        reset = read_token(db, current_app.config["SECRET_KEY"], PASSWORD_RESET, token,
+                           lifetime=link_lifetime(PASSWORD_RESET))
     except LinkProblem as problem:
         return _link_problem(problem, "reset")
     user = get_user(db, reset.user_id or 0)
@@ -161,6 +168,7 @@ def reset_password(token):
             if not use_token(db, reset.id):
                 raise LinkProblem("used")
             set_password_hash(db, user["id"], password_hash)
+            end_links(db, user["id"], user["email"])  # an invitation or older link still in a mailbox dies
         end_user_sessions(db, user["id"], "password_changed")
         throttle.clear_failures(db, user["email"])
         begin_session(user["id"])
@@ -172,14 +180,27 @@ def reset_password(token):
 
 
 def send_invitation(email: str, name: str | None, organisation: dict | None, created_by: dict,
-                    user_id: int | None = None) -> None:
-    """Issue an invitation link and put it in the outbox."""
+                    user_id: int | None = None) -> str:
+    """Invite someone, inside the caller's write transaction; return "invited" or "added".
+
+    An account that already has a password gets no password-setting link: it
+    is added to the organisation and asked to sign in.
+    """
     db = get_db()
+    existing = get_user(db, user_id or account_id_by_email(db, email) or 0)
+    organisation_id = organisation["id"] if organisation else None
+    context = {"organisation": organisation, "inviter": created_by, "rounds": open_rounds(db)}
+    if existing and existing["has_password"]:
+        if organisation:
+            add_membership(db, existing["id"], organisation["id"])
+        send_message(existing["email"], "added", name=existing["name"],
+                     link=url_for("auth.sign_in", _external=True), **context)
+        record_event("invitation.added_existing", organisation_id, f"user {existing['id']} ({email})")
+        return "added"
     signed = issue_token(db, current_app.config["SECRET_KEY"], INVITATION, email, name=name,
-                         user_id=user_id, organisation_id=organisation["id"] if organisation else None,
-                         created_by=created_by["id"])
-    link = url_for("account.accept_invitation", token=signed, _external=True)
-    send_message(email, "You are invited to the Tayside self-assessment service",
-                 render_template("account/invitation_email.txt", link=link, organisation=organisation,
-                                 inviter=created_by, name=name))
-    record_event("invitation.sent", organisation["id"] if organisation else None, f"to {email}")
+                         user_id=existing["id"] if existing else None, organisation_id=organisation_id,
+                         created_by=created_by["id"], lifetime=link_lifetime(INVITATION))
+    send_message(email, "invitation", name=name, **context, **expiry(INVITATION),
+                 link=url_for("account.accept_invitation", token=signed, _external=True))
+    record_event("invitation.sent", organisation_id, f"to {email}")
+    return "invited"

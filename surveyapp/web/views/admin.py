@@ -137,8 +137,8 @@ def new_user():
                 db, form.email.data, form.name.data, role,
                 organisations=[int(o) for o in form.organisations.data] if role == "service_lead" else (),
                 areas=form.areas.data if role in ("facilitator", "commissioner") else ())
-        send_invitation(form.email.data, form.name.data, None, g.user, user_id=user_id)
-        record_event("user.created", detail=f"user {user_id} ({form.email.data}) as {role}")
+            send_invitation(form.email.data, form.name.data, None, g.user, user_id=user_id)
+            record_event("user.created", detail=f"user {user_id} ({form.email.data}) as {role}")
         flash("The account has been created. A link to set a password is in the outbox.")
         return redirect(url_for(".user", user_id=user_id))
     return render_template("admin/new_user.html", form=form), 400 if form.errors else 200

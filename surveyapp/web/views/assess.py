@@ -34,7 +34,7 @@ from surveyapp.frameworks.registry import get_framework
 from surveyapp.storage.db import get_db
 from surveyapp.web.faults import unsaved_message, unsubmitted_message
 from surveyapp.web.views.events import record_event
-from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.guards import current_viewer, found, login_required, require
 
 bp = Blueprint("assess", __name__, url_prefix="/rounds/<int:round_id>/organisations/<int:org_id>")
 
@@ -174,7 +174,8 @@ def confirmation(round_id, org_id):
     db, round_row, organisation, framework, response = _context(round_id, org_id)
     if response["status"] != "submitted":
         return redirect(url_for(".check_answers", round_id=round_id, org_id=org_id))
-    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"])
+    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"],
+                                       current_viewer())
     return render_template(
         "assess/confirmation.html", round=round_row, organisation=organisation,
         framework=framework, response=response, summary=summary)
@@ -189,6 +190,7 @@ def summary(round_id, org_id):
     organisation = found(get_organisation(db, org_id))
     require(can_view_results(g.user, organisation))
     framework = get_framework(db, round_row["framework_key"])
-    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"])
+    summary = organisation_summary_for(db, round_row, organisation, framework, current_app.config["MIN_GROUP"],
+                                       current_viewer())
     return render_template("assess/summary.html", round=round_row, organisation=organisation,
                            framework=framework, summary=summary)

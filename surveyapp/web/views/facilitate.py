@@ -1,23 +1,27 @@
-"""Facilitators: invite service leads to organisations, and reopen submitted responses with a reason."""
+"""Facilitators: invite service leads, remind those who have not submitted, reopen responses with a reason."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+import datetime as dt
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from surveyapp.accounts.organisations import get_organisation
 from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from surveyapp.assessments.reminders import claim_reminder, link_message, not_submitted
 from surveyapp.assessments.responses import get_response, reopen_response
-from surveyapp.assessments.rounds import get_round
-from surveyapp.storage.db import get_db
+from surveyapp.assessments.rounds import get_round, is_open
+from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line, clean_lines
+from surveyapp.storage.timestamps import utc_now
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
-from surveyapp.web.views.mail import send_message
+from surveyapp.web.views.mail import SUBJECTS, expiry, send_message
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 MAX_REASON = 1_000
@@ -87,12 +91,110 @@ def invite():
     if form.validate_on_submit():
         organisation = found(get_organisation(get_db(), int(form.organisation.data)))
         require(can_facilitate(g.user, organisation))
-        send_invitation(form.email.data, form.name.data, organisation, g.user)
-        flash(f"An invitation for {form.email.data} to join {organisation['name']} is in the outbox. "
-              "It works once, for 7 days.")
+        with write_transaction(get_db()):
+            outcome = send_invitation(form.email.data, form.name.data, organisation, g.user)
+        if outcome == "added":
+            flash(f"{form.email.data} already has an account. They have been added to {organisation['name']} "
+                  "and sent a message asking them to sign in.")
+        else:
+            flash(f"An invitation for {form.email.data} to join {organisation['name']} is in the outbox. "
+                  f"It works once, for {expiry('invitation')['lifetime']}.")
         return redirect(url_for(".invite"))
     return render_template("facilitate/invite.html", form=form, organisations=organisations), \
         400 if form.errors else 200
+
+
+class ReminderForm(FlaskForm):
+    people = SelectMultipleField("Who to remind", validators=[InputRequired("Select at least one person to remind")])
+
+
+def _reminder_context(db, round_id: int):
+    """Return the open round, who in this facilitator's areas has not submitted, and the form to pick them."""
+    round_row = found(get_round(db, round_id))
+    if not is_open(round_row):
+        return round_row, [], None
+    rows = [r for r in not_submitted(db, round_id)
+            if can_facilitate(g.user, {"id": r["organisation_id"], "area": r["area"]})]
+    today = utc_now().date().isoformat()
+    for row in rows:
+        row["reminded_today"] = row["last_reminded"] == today
+    form = ReminderForm()
+    # offered: those not reminded today; accepted: anyone listed, so a form loaded before someone else's
+    # send still works (claim_reminder then skips whoever has had one today)
+    form.people.choices = [SelectChoice(str(r["user_id"]), f"{r['name']} ({r['email']}), {r['organisation_name']}")
+                           for r in rows if r["user_id"] and (request.method == "POST" or not r["reminded_today"])]
+    if request.method == "GET":
+        form.people.data = [choice.value for choice in form.people.choices]  # everyone, unless narrowed down
+    return round_row, rows, form
+
+
+def _reminder_message(db, row: dict, round_row: dict) -> dict:
+    """Return what a reminder to one person says: the context its templates take."""
+    return {"name": row["name"], "organisation": {"name": row["organisation_name"]}, "round": round_row,
+            "framework": _framework_title(db, round_row), "facilitator": g.user,
+            "started": row["response_status"] == "draft", "automatic": g.user is None,
+            "link": url_for("auth.sign_in", _external=True),
+            "service": current_app.config.get("MAIL_ORGANISATION") or "the service"}
+
+
+@bp.route("/rounds/<int:round_id>/reminders", methods=["GET", "POST"])
+@login_required
+def reminders(round_id):
+    """Show who has not submitted in an open round; preview and send reminders to all or a selection."""
+    require(can_run_rounds(g.user))
+    db = get_db()
+    round_row, rows, form = _reminder_context(db, round_id)
+    if form is None:
+        return render_template("facilitate/reminders.html", round=round_row, rows=[], form=None), 409
+    if form.validate_on_submit():
+        chosen = [r for r in rows if str(r["user_id"]) in set(form.people.data)]
+        if request.form.get("action") != "send":
+            preview = _reminder_message(db, chosen[0], round_row)
+            return render_template("facilitate/reminder_preview.html", round=round_row, form=form, chosen=chosen,
+                                   subject=SUBJECTS["reminder"],
+                                   text=render_template("mail/reminder.txt", **preview))
+        sent = _send_reminders(db, chosen, round_row)
+        flash(f"{sent} {'reminder is' if sent == 1 else 'reminders are'} in the outbox."
+              + (f" {len(chosen) - sent} already had one today and were not sent another." if sent < len(chosen)
+                 else ""))
+        return redirect(url_for(".reminders", round_id=round_id))
+    return render_template("facilitate/reminders.html", round=round_row, rows=rows, form=form), \
+        400 if form.errors else 200
+
+
+def _send_reminders(db, chosen: list[dict], round_row: dict) -> int:
+    """Queue a reminder to each person not yet reminded today, logged, in one transaction; return how many."""
+    sent = 0
+    with write_transaction(db):
+        for row in chosen:
+            if not claim_reminder(db, round_row["id"], row["user_id"], g.user["id"] if g.user else None):
+                continue
+            message_id = send_message(row["email"], "reminder", **_reminder_message(db, row, round_row))
+            link_message(db, round_row["id"], row["user_id"], message_id)
+            record_event("reminder.sent", row["organisation_id"],
+                         f"round {round_row['id']} to user {row['user_id']} ({row['email']})"
+                         + ("" if g.user else ", automatic before the round closes"))
+            sent += 1
+    return sent
+
+
+def automatic_reminders(app, today: dt.date | None = None) -> int:
+    """Remind everyone who has not submitted in a round closing in REMINDER_DAYS_BEFORE_CLOSE days."""
+    days = app.config.get("REMINDER_DAYS_BEFORE_CLOSE")
+    if days is None:
+        return 0
+    closing = ((today or utc_now().date()) + dt.timedelta(days=int(days))).isoformat()
+    sent = 0
+    with app.test_request_context(base_url=app.config.get("BASE_URL") or "http://localhost/"):
+        g.user = None  # nobody pressed a button: the message and the audit entry say so
+        db = get_db()
+        for round_row in list(db.query("SELECT * FROM rounds WHERE status = 'open' AND closes_on = ?", [closing])):
+            sent += _send_reminders(db, [r for r in not_submitted(db, round_row["id"]) if r["user_id"]], round_row)
+    return sent
+
+
+bp.record_once(lambda state: state.app.extensions.setdefault(
+    "surveyapp.mail_scheduled", lambda: automatic_reminders(state.app)))
 
 
 @bp.route("/responses/<int:response_id>/reopen", methods=["GET", "POST"])
@@ -109,11 +211,13 @@ def reopen(response_id):
         return render_template("facilitate/reopen.html", form=form, response=response,
                                organisation=organisation, round=round_row), 409
     if form.validate_on_submit():
-        reopen_response(db, response_id, g.user["id"], form.reason.data)
-        record_event("response.reopened", organisation["id"],
-                     f"response {response_id} ({response['reference']}), round {round_row['id']}: "
-                     f"{form.reason.data}")
-        _tell_respondent(db, response, organisation, round_row, form.reason.data)
+        def log_and_tell():
+            record_event("response.reopened", organisation["id"],
+                         f"response {response_id} ({response['reference']}), round {round_row['id']}: "
+                         f"{form.reason.data}")
+            _tell_respondent(db, response, organisation, round_row, form.reason.data)
+
+        reopen_response(db, response_id, g.user["id"], form.reason.data, on_reopened=log_and_tell)
         flash(f"The response from {organisation['name']} has been reopened.")
         return redirect(url_for(".index"))
     return render_template("facilitate/reopen.html", form=form, response=response,
@@ -125,6 +229,12 @@ def _tell_respondent(db, response: dict, organisation: dict, round_row: dict, re
     person = get_user(db, response["user_id"]) if response["user_id"] else None
     if person is None or not person["active"]:
         return
-    send_message(person["email"], "Your self-assessment has been reopened",
-                 render_template("facilitate/reopened_email.txt", organisation=organisation,
-                                 round=round_row, reason=reason, facilitator=g.user))
+    send_message(person["email"], "reopened", organisation=organisation, round=round_row, reason=reason,
+                 facilitator=g.user, framework=_framework_title(db, round_row),
+                 link=url_for("home.index", _external=True))
+
+
+def _framework_title(db, round_row: dict) -> str:
+    """Return the title of a round's framework, to name it in a message."""
+    row = db.execute("SELECT title FROM framework_versions WHERE key = ?", [round_row["framework_key"]]).fetchone()
+    return row[0] if row else ""

@@ -5,6 +5,10 @@ from functools import wraps
 
 from flask import abort, g, redirect, request, url_for
 
+from surveyapp.benchmarks.disclosure import Viewer
+from surveyapp.benchmarks.viewers import viewer_for_user
+from surveyapp.storage.db import get_db
+
 
 def login_required(view):
     """Send people who are not signed in to the sign-in page, then back."""
@@ -27,3 +31,10 @@ def found(row):
     if row is None:
         abort(404)
     return row
+
+
+def current_viewer() -> Viewer:
+    """Return the signed-in person as a viewer of benchmark figures, worked out once per request."""
+    if "viewer" not in g:
+        g.viewer = viewer_for_user(get_db(), g.get("user"))
+    return g.viewer

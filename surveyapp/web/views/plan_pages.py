@@ -8,6 +8,7 @@ from flask import Response, current_app
 from surveyapp.plans.exports import plan_csv, plan_xlsx
 from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.records import action_records
+from surveyapp.web.views.guards import current_viewer
 
 EXPORTS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -27,8 +28,8 @@ def plan_today() -> dt.date:
 
 def plan_records(db, actions, benchmarks: BenchmarkCache | None = None):
     """Return plain records for actions with their progress, as of today."""
-    return action_records(db, actions, today=plan_today(), min_group=current_app.config["MIN_GROUP"],
-                          benchmarks=benchmarks)
+    return action_records(db, actions, today=plan_today(), viewer=current_viewer(),
+                          min_group=current_app.config["MIN_GROUP"], benchmarks=benchmarks)
 
 
 def plan_download(records, fmt: str, title: str, filename: str) -> Response:

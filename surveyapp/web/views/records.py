@@ -1,11 +1,13 @@
 """Administrators: read the audit log (and export it as CSV) and the outbox."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 
+from surveyapp.accounts import outbox as queue
 from surveyapp.accounts.audit import PAGE_SIZE, actions, count_entries, entries_csv, list_entries
-from surveyapp.accounts.outbox import get_message, list_messages
 from surveyapp.accounts.permissions import can_administer
+from surveyapp.accounts.smtp import settings_from_config
 from surveyapp.storage.db import get_db
 from surveyapp.storage.timestamps import utc_now
 from surveyapp.web.views.events import record_event
@@ -52,13 +54,42 @@ def audit_csv():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+STATE_NAMES = {"queued": "Queued", "sending": "Sending", "sent": "Sent", "failed": "Failed",
+               "cancelled": "Cancelled"}
+
+
+class MessageActionForm(FlaskForm):
+    """Retry or cancel one message: a button and its CSRF token, nothing else."""
+
+
 @bp.route("/outbox")
 def outbox():
-    """List outgoing messages, newest first."""
-    return render_template("records/outbox.html", messages=list_messages(get_db()))
+    """List outgoing messages, newest first, optionally one state only; say whether mail is being sent."""
+    db = get_db()
+    state = request.args.get("state")
+    state = state if state in STATE_NAMES else None
+    return render_template("records/outbox.html", messages=queue.list_messages(db, state), state=state,
+                           counts=queue.counts(db), state_names=STATE_NAMES,
+                           server=settings_from_config(current_app.config))
 
 
 @bp.route("/outbox/<int:message_id>")
 def message(message_id):
-    """Show one outgoing message, with any link in it, to pass on by hand."""
-    return render_template("records/message.html", message=found(get_message(get_db(), message_id)))
+    """Show one outgoing message, its delivery state and any link in it, with retry or cancel."""
+    return render_template("records/message.html", message=found(queue.get_message(get_db(), message_id)),
+                           form=MessageActionForm(), state_names=STATE_NAMES,
+                           server=settings_from_config(current_app.config))
+
+
+@bp.route("/outbox/<int:message_id>/<any(retry, cancel):action>", methods=["POST"])
+def change_message(message_id, action):
+    """Queue a failed or cancelled message again, or cancel a queued or failed one."""
+    db = get_db()
+    found(queue.get_message(db, message_id))
+    change = queue.retry if action == "retry" else queue.cancel
+    if MessageActionForm().validate_on_submit() and change(db, message_id):
+        record_event(f"outbox.{action}", detail=f"message {message_id}")
+        flash("The message is queued to be sent again." if action == "retry" else "The message has been cancelled.")
+    else:
+        flash("Nothing was changed: the message is no longer in a state where that can be done.")
+    return redirect(url_for(".message", message_id=message_id), 303)

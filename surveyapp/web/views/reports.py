@@ -34,7 +34,7 @@ from surveyapp.reports.definitions import load_report_file
 from surveyapp.reports.model import RoundData, group_report, load_round_data, organisation_report, slug
 from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
-from surveyapp.web.views.guards import found, login_required, require
+from surveyapp.web.views.guards import current_viewer, found, login_required, require
 
 bp = Blueprint("reports", __name__, url_prefix="/results")
 AREA_SLUGS = {slug(a): a for a in AREAS}
@@ -54,9 +54,9 @@ def _definition(kind: str):
 
 
 def _round_data(round_id: int) -> RoundData:
-    """Load a round's benchmark, or refuse with 404."""
+    """Load a round's benchmark as the signed-in person may see it, or refuse with 404."""
     found(get_round(get_db(), round_id))
-    return load_round_data(get_db(), round_id, current_app.config["MIN_GROUP"])
+    return load_round_data(get_db(), round_id, current_app.config["MIN_GROUP"], current_viewer())
 
 
 def _chart_svgs(blocks) -> dict[str, Markup]:
@@ -118,7 +118,8 @@ def _area_plan(round_id: int, area: str):
     """Return an area's improvement plan records, or None for a reader who may not see them."""
     if not can_view_area_plan(g.user, area):
         return None
-    return plan_for_report(get_db(), round_id, area=area, min_group=current_app.config["MIN_GROUP"])
+    return plan_for_report(get_db(), round_id, area=area, viewer=current_viewer(),
+                           min_group=current_app.config["MIN_GROUP"])
 
 
 @bp.route("/rounds/<int:round_id>/areas/<name_slug>")
@@ -207,6 +208,7 @@ def dashboard():
     values = [v for d in data.framework.domains for i in d.scored_indicators for v in i.scale.values]
     return render_template(
         "reports/dashboard.html", round=round_row, rounds=rounds, filters=filters, board=board,
+        named=bool(data.bench.rules and data.bench.rules.named),
         framework=data.framework, legend=heat_legend(min(values), max(values)),
         areas=[a for a in AREAS if _may_see_area(a)], sectors=SECTORS, slug=slug,
         may_export_responses=can_run_rounds(g.user), by_choices=BY, level_choices=LEVELS)
@@ -223,7 +225,7 @@ def indicator(indicator_id):
     if not item.scored:
         abort(404)
     chart, table, hidden = indicator_distribution(get_db(), round_row["id"], data.framework, data.bench,
-                                                  indicator_id, filters)
+                                                  indicator_id, filters, current_viewer())
     return render_template(
         "reports/indicator.html", round=round_row, filters=filters, indicator=item,
         domain=data.framework.domain_of(indicator_id), chart=chart, data_table=table, hidden=hidden,

@@ -1,0 +1,228 @@
+"""The one publishing step: a round's benchmark as one viewer may see it.
+
+Every group figure a page, a PDF or an export shows comes out of `publish`:
+it drops the organisations the viewer may not see one by one, decides per
+item which group figures are safe for this viewer (benchmarks.disclosure),
+blanks the rest with their reason, blanks spread statistics of groups too
+small for them, counts organisations per score band and per agreement, and
+rounds every number to the framework's precision. What it returns has the
+shape of the raw benchmark, so the report and dashboard builders read it the
+same way; nothing downstream sees a raw figure.
+"""
+from __future__ import annotations
+
+import dataclasses
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, GROUPINGS, LEVELS, RoundBenchmark, item_columns
+from surveyapp.benchmarks.disclosure import (
+    ALIKE,
+    COMPLEMENT,
+    TOO_FEW,
+    Decision,
+    Rules,
+    Viewer,
+    counts_pin_members,
+    decide,
+)
+
+HIDING = (TOO_FEW, COMPLEMENT)
+SPREAD_COLUMNS = ("median", "q1", "q3")
+PERCENTILES = {"area": "percentile_area", "sector": "percentile_sector"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Band:
+    """One band of the scale and how many of a group's organisations' overall scores fall in it."""
+
+    low: float
+    high: float
+    last: bool
+    count: int
+
+
+def publish(bench: RoundBenchmark, viewer: Viewer, rules: Rules, bands=()) -> RoundBenchmark:
+    """Return the figures of a round that this viewer may be shown, rounded to the rules' precision.
+
+    `bands` are (low, high, includes_high) score bands for counting organisations per band.
+    """
+    if rules.named:
+        # shared by name by agreement (docs/disclosure.md): everyone sees every organisation
+        viewer = dataclasses.replace(viewer, known=None)
+    ids = bench.organisations["organisation_id"].to_numpy()
+    known = viewer.knows(ids)
+    own = np.isin(ids, list(viewer.own))
+    known_ids = ids[known]
+    by_id = dict(zip(ids.tolist(), range(len(ids))))
+    groups, spread_ok = {}, {}
+    decisions: dict[bytes, Decision] = {}
+    for level in LEVELS:
+        table = bench.org_table(level)
+        reasons, spread = _level_decisions(table, level, known, own, by_id, rules, decisions)
+        for by in GROUPINGS:
+            groups[by, level] = _published_groups(bench.groups[by, level], by, level, reasons, spread, rules)
+            spread_ok[by, level] = spread
+    org_tables = {level: _published_organisations(bench.org_table(level), level, known_ids, groups, spread_ok,
+                                                  rules) for level in LEVELS}
+    band_counts = _band_counts(bench.org_overall, known_ids, groups, bands, rules)
+    agreement_counts = _agreement_counts(bench.agreement, known_ids, groups, rules)
+    return dataclasses.replace(
+        bench,
+        min_group=rules.min_organisations,
+        organisations=bench.organisations[known].reset_index(drop=True),
+        org_indicator=org_tables["indicator"], org_domain=org_tables["domain"], org_overall=org_tables["overall"],
+        agreement=bench.agreement[np.isin(bench.agreement["organisation_id"].to_numpy(), known_ids)]
+        .reset_index(drop=True),
+        groups=MappingProxyType(groups),
+        viewer=viewer.label, rules=rules, published=True,
+        bands=MappingProxyType(band_counts), agreement_counts=MappingProxyType(agreement_counts),
+    )
+
+
+def _group_keys(frame: pd.DataFrame, by: str) -> list[tuple]:
+    """Return each row's group key as a tuple of strings (empty for Tayside)."""
+    columns = GROUPINGS[by]
+    if not columns:
+        return [()] * len(frame)
+    return list(zip(*(frame[c].astype(str).tolist() for c in columns)))
+
+
+def _item_key(frame: pd.DataFrame, level: str) -> list:
+    """Return each row's item (indicator or domain id), or None at the overall level."""
+    columns = item_columns(level)
+    return frame[columns[-1]].astype(str).tolist() if columns else [None] * len(frame)
+
+
+def _level_decisions(table, level, known, own, by_id, rules, decisions):
+    """Decide every group of one level, item by item; return {(by, key, item): reason} and spread flags."""
+    positions = table["organisation_id"].map(by_id).to_numpy(dtype="int64")
+    scored = table["score"].notna().to_numpy()
+    items = _item_key(table, level)
+    item_names = list(dict.fromkeys(items))  # None alone at the overall level
+    item_codes = np.array([item_names.index(i) for i in items] if len(item_names) < 2
+                          else pd.Index(item_names).get_indexer(items), dtype="int64")
+    # one number per (grouping, group) across all groupings: the rows of the membership matrix
+    codes, labels = [], []
+    for by in GROUPINGS:
+        keys = _group_keys(table, by)
+        numbers, uniques = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=False)
+        codes.append(numbers + len(labels))
+        labels.extend((by, key) for key in uniques)
+    reasons, spread = {}, {}
+    for code, item in enumerate(item_names):
+        rows = np.flatnonzero((item_codes == code) & scored)
+        membership = np.zeros((len(labels), len(known)), dtype=bool)
+        for numbers in codes:
+            membership[numbers[rows], positions[rows]] = True
+        present = np.flatnonzero(membership.any(axis=1))  # groups with a member scored on this item
+        membership = membership[present]
+        pattern = membership.tobytes() + present.tobytes()
+        if pattern not in decisions:
+            decisions[pattern] = decide(membership, known, own, rules)
+        decision = decisions[pattern]
+        for g, index in enumerate(present):
+            by, key = labels[index]
+            reasons[by, key, item] = decision.reasons[g]
+            spread[by, key, item] = decision.spread[g]
+    return reasons, spread
+
+
+def _published_groups(raw: pd.DataFrame, by, level, reasons, spread, rules: Rules) -> pd.DataFrame:
+    """Blank hidden groups' numbers and small groups' spread; round the rest."""
+    out = raw.copy()
+    lookup = [(by, key, item) for key, item in zip(_group_keys(raw, by), _item_key(raw, level))]
+    reason = [reasons.get(k, "") for k in lookup]
+    out["reason"] = reason
+    hidden = np.array([r in HIDING for r in reason], dtype=bool)
+    out["suppressed"] = hidden
+    no_spread = np.array([not spread.get(k, True) for k in lookup], dtype=bool) | hidden
+    out["spread_shown"] = ~no_spread
+    for column in ("mean", *SPREAD_COLUMNS):
+        values = out[column].astype(float).round(rules.precision)
+        out[column] = values.mask(hidden | (no_spread if column in SPREAD_COLUMNS else False))
+    for column in ("n_organisations", "n_respondents", *ANSWER_COUNTS):
+        if column in out:
+            out[column] = out[column].astype("Int64").mask(hidden)
+    return out
+
+
+def _published_organisations(table, level, known_ids, groups, spread_ok, rules: Rules) -> pd.DataFrame:
+    """Keep the organisations the viewer knows; gaps against published means; ranks only beside spread."""
+    out = table[np.isin(table["organisation_id"].to_numpy(), known_ids)].reset_index(drop=True)
+    out["score"] = out["score"].astype(float).round(rules.precision)
+    items = _item_key(out, level)
+    for by in ("area", "sector", "tayside"):
+        means = {(k, i): m for k, i, m in zip(_group_keys(groups[by, level], by),
+                                             _item_key(groups[by, level], level),
+                                             groups[by, level]["mean"].tolist())}
+        keys = _group_keys(out, by)
+        mean = np.array([means.get((k, i), np.nan) for k, i in zip(keys, items)], dtype=float)
+        out[f"gap_{by}"] = (out["score"].to_numpy() - mean).round(rules.precision)
+        if by in PERCENTILES:
+            allowed = np.array([spread_ok[by, level].get((by, k, i), False) for k, i in zip(keys, items)], dtype=bool)
+            column = PERCENTILES[by]
+            out[column] = out[column].astype(float).round(0).where(allowed & ~np.isnan(mean))
+    return out
+
+
+def _band_counts(overall, known_ids, groups, bands, rules: Rules) -> dict:
+    """Count each group's organisations per overall-score band; None where hidden, with the reason."""
+    if not bands:
+        return {}
+    scores = overall["score"].to_numpy(dtype=float)
+    known = np.isin(overall["organisation_id"].to_numpy(), known_ids)
+    band_of = np.full(len(scores), -1)
+    for b, (low, high, last) in enumerate(bands):
+        inside = (scores >= low) & ((scores <= high) if last else (scores < high))
+        band_of[inside] = b
+    band_of[(scores < bands[0][0])] = 0  # scores outside the first scale are not lost
+    band_of[(scores > bands[-1][1])] = len(bands) - 1
+    band_of[np.isnan(scores)] = -1
+    out = {}
+    for by in GROUPINGS:
+        table = groups[by, "overall"]
+        member_keys = _group_keys(overall, by)
+        for key, reason in zip(_group_keys(table, by), table["reason"].tolist()):
+            rows = np.array([k == key for k in member_keys], dtype=bool) & (band_of >= 0)
+            counts = np.bincount(band_of[rows], minlength=len(bands))
+            unknown = np.bincount(band_of[rows & ~known], minlength=len(bands))
+            if reason in HIDING:
+                out[by, key] = (None, reason)
+            elif not rules.named and counts_pin_members(unknown):
+                out[by, key] = (None, ALIKE)
+            else:
+                out[by, key] = (tuple(int(c) for c in counts), "")
+    return out
+
+
+def _agreement_counts(agreement, known_ids, groups, rules: Rules) -> dict:
+    """Count per group and indicator the organisations with 2+ answers and those with low agreement."""
+    out = {}
+    if agreement.empty:
+        return out
+    frame = pd.DataFrame({
+        "indicator": agreement["indicator"].astype(str), "area": agreement["area"].astype(str),
+        "sector": agreement["sector"].astype(str),
+        "low": agreement["low_agreement"].to_numpy(dtype=bool),
+        "unknown": ~np.isin(agreement["organisation_id"].to_numpy(), known_ids),
+    })
+    frame["unknown_low"] = frame["low"] & frame["unknown"]
+    for by in GROUPINGS:
+        table = groups[by, "indicator"]
+        shown = {(k, i): r for k, i, r in zip(_group_keys(table, by), _item_key(table, "indicator"),
+                                             table["reason"].tolist())}
+        keys = [*GROUPINGS[by], "indicator"]
+        tally = frame.groupby(keys, sort=False)[["low", "unknown", "unknown_low"]].agg(["sum", "count"])
+        for index, row in zip(tally.index, tally.to_numpy().tolist()):
+            index = index if isinstance(index, tuple) else (index,)
+            key, item = tuple(index[:-1]), index[-1]
+            n_low, n_all, n_unknown, n_unknown_low = int(row[0]), int(row[1]), int(row[2]), int(row[4])
+            reason = shown.get((key, item), TOO_FEW)
+            if not rules.named and reason not in HIDING and n_unknown and (
+                    n_unknown < rules.min_unknown or n_unknown_low == n_unknown):
+                reason = ALIKE
+            out[by, key, item] = (None, reason) if reason in (*HIDING, ALIKE) else ((n_all, n_low), "")
+    return out
