@@ -24,14 +24,14 @@ def requirement_lines(config: configparser.ConfigParser) -> list[str]:
 
 
 def floor_pins(lines: list[str]) -> list[str]:
-    """Return name==floor for each requirement with a >= bound; refuse one without a floor."""
+    """Return name==floor for each requirement with a >= bound (or an exact == pin); refuse one without."""
     pins = []
     for line in lines:
         match = REQUIREMENT.match(line.split(";")[0])
         name, spec = match.group(1), match.group(3)
-        floors = re.findall(r">=\s*([0-9][^,\s]*)", spec)
+        floors = re.findall(r"(?:>=|==)\s*([0-9][^,\s]*)", spec)
         if not floors:
-            raise SystemExit(f"setup.cfg: {line!r} declares no lower bound (>=)")
+            raise SystemExit(f"setup.cfg: {line!r} declares no lower bound (>= or ==)")
         pins.append(f"{name}=={floors[0]}")
     return pins
 
