@@ -9,9 +9,6 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Create and wire the Flask application."""
     app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
-    from surveyapp.web import template_env
-
-    template_env.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from surveyapp.config import settings_from_environment
 

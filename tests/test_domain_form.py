@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
 
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import MultiDict
@@ -20,7 +19,7 @@ def _posted(app, framework, domain, data: dict, require=True):
         return form, form.validate()
 
 
-def test_a_form_used_again_keeps_nothing_of_the_post_before(app, db, make_round):
+def test_each_post_gets_a_new_form_holding_only_its_own_values(app, db, make_round):
     framework = framework_for_round(db, make_round("strategic-planning"))
     domain = framework.domains[0]
     first, second, third = (ind.id for ind in domain.scored_indicators[:3])
@@ -30,9 +29,10 @@ def test_a_form_used_again_keeps_nothing_of_the_post_before(app, db, make_round)
         first: "5", first + "__comment": "Minutes of the March board", second: "99"})
     assert not valid and second in form_errors(earlier)
 
-    # the next post on this worker, another lead's, answers one question only
+    # the next post, another lead's, answers one question only
     later, valid = _posted(app, framework, domain, {third: "2"})
-    assert later is earlier  # the same bound form, processed again: what this test is about
+    assert later is not earlier  # nothing of one person's post is kept for the next request
+    assert earlier[first + "__comment"].data == "Minutes of the March board"  # the first form is untouched
     assert later[third].data == "2"
     assert later[first].data is None and later[second].data is None
     assert later[first + "__comment"].data in (None, "")
@@ -46,17 +46,47 @@ def test_a_form_used_again_keeps_nothing_of_the_post_before(app, db, make_round)
     assert valid and form_errors(relaxed) == {}
 
 
-def test_each_thread_binds_its_own_form(app, db, make_round):
-    framework = framework_for_round(db, make_round("strategic-planning"))
-    domain = framework.domains[0]
-    ind = domain.scored_indicators[0].id
-    here, _ = _posted(app, framework, domain, {ind: "3"})
-    there = {}
-    worker = threading.Thread(target=lambda: there.update(form=_posted(app, framework, domain, {ind: "1"})[0]))
-    worker.start()
-    worker.join()
-    assert there["form"] is not here
-    assert here[ind].data == "3" and there["form"][ind].data == "1"
+def _open_domain(client, email, org, round_id, domain_id):
+    """Sign in, start the response and return the domain page's URL."""
+    sign_in(client, email)
+    base = f"/rounds/{round_id}/organisations/{org}"
+    client.post(base + "/start", data={"csrf_token": csrf_token(client.get(base + "/").get_data(as_text=True))})
+    return f"{base}/domains/{domain_id}"
+
+
+def _save(client, url, data):
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    return client.post(url, data={**data, "version": version, "action": "continue", "csrf_token": csrf_token(page)})
+
+
+def test_two_people_posting_one_after_the_other_never_see_each_others_answers(app, db, make_org, make_user,
+                                                                              make_round):
+    round_id = make_round("strategic-planning")
+    org_a, org_b = make_org("Alpha Harbour Recovery Service (fictional)"), make_org("Beta Glens (fictional)")
+    make_user("a@example.org", organisations=[org_a])
+    make_user("b@example.org", organisations=[org_b])
+    domain = framework_for_round(db, round_id).domains[0]
+    first, second = (ind.id for ind in domain.scored_indicators[:2])
+    alice, bob = app.test_client(), app.test_client()
+    url_a = _open_domain(alice, "a@example.org", org_a, round_id, domain.id)
+    url_b = _open_domain(bob, "b@example.org", org_b, round_id, domain.id)
+    private = "Alpha private board minutes of March"
+
+    # Alice's save fails (one answer is off the scale): her page comes back with what she typed
+    refused = _save(alice, url_a, {first: "4", first + "__comment": private, second: "99"})
+    assert refused.status_code == 200 and private in refused.get_data(as_text=True)
+
+    # straight after, on the same worker, Bob sends a page with one answer and no evidence
+    shown = _save(bob, url_b, {second: "2"})
+    page = shown.get_data(as_text=True)
+    assert shown.status_code == 200  # the other answers are required: his page comes back
+    assert private not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert not soup.find("input", attrs={"name": first, "checked": True})
+    assert soup.find("textarea", attrs={"name": first + "__comment"}).get_text() == ""
+    assert soup.find("input", attrs={"name": second, "value": "2"}).has_attr("checked")
+    assert private not in bob.get(url_b).get_data(as_text=True)
 
 
 def test_number_and_text_answers_are_shown_again_as_saved_and_as_typed(client, db, make_org, make_user,

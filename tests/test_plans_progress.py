@@ -8,7 +8,7 @@ import pytest
 
 from surveyapp.benchmarks.disclosure import EVERYONE, Viewer
 from surveyapp.benchmarks.round_cache import round_fingerprint
-from surveyapp.plans.actions import create_action, list_actions
+from surveyapp.plans.actions import create_action
 from surveyapp.plans.progress import (
     AWAITING_RESULTS,
     COMPARED,
@@ -20,6 +20,7 @@ from surveyapp.plans.progress import (
     next_round,
     progress_for_actions,
 )
+from surveyapp.plans.queries import list_actions
 from surveyapp.plans.records import development_areas, plan_for_report
 
 from .aggregation_helpers import add_org, add_response, new_db

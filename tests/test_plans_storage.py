@@ -5,20 +5,10 @@ import datetime as dt
 
 import pytest
 
-from surveyapp.plans.actions import (
-    PlanError,
-    StaleAction,
-    add_note,
-    complete_action,
-    create_action,
-    get_action,
-    is_overdue,
-    list_actions,
-    list_notes,
-    set_status,
-    update_action,
-)
+from surveyapp.plans.actions import add_note, complete_action, create_action, set_status, update_action
 from surveyapp.plans.filters import OVERDUE, PlanFilter, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.model import PlanError, StaleAction, is_overdue
+from surveyapp.plans.queries import get_action, list_actions, list_notes
 
 from .aggregation_helpers import add_org, new_db
 from .plan_helpers import register_test_framework

@@ -10,7 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
-from surveyapp.plans.actions import add_note, create_action, get_action, list_actions
+from surveyapp.plans.actions import add_note, create_action
+from surveyapp.plans.queries import get_action, list_actions
 
 from .plan_helpers import build_two_rounds, client_as
 from .security_world import add_user

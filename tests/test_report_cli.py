@@ -72,3 +72,15 @@ def test_plan_covers_every_organisation_with_submissions(db):
     tasks, skipped = plan_all(RoundData(db, world.round_id, 3), {})
     assert sorted(t.key for t in tasks if t.kind == "organisation") == sorted(world.orgs.values())
     assert len(skipped) == 2  # Local authority, and beside it NHS (sector reports go to anyone)
+
+
+def test_the_batch_uses_every_core_available(monkeypatch):
+    from surveyapp.cli import report_batch
+
+    monkeypatch.setattr(report_batch.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    assert report_batch.default_jobs() == 8
+    monkeypatch.delattr(report_batch.os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(report_batch.os, "cpu_count", lambda: 6)
+    assert report_batch.default_jobs() == 6
+    monkeypatch.setattr(report_batch.os, "cpu_count", lambda: None)
+    assert report_batch.default_jobs() == 1

@@ -59,7 +59,8 @@ def test_pages_vary_on_the_cookie_once_whether_or_not_they_set_it(client, admin)
         assert _vary(static) == []  # a static file is the same for everyone: shared caches may keep it
 
 
-def test_https_adds_hsts_and_secure_cookies(client):
+def test_https_adds_hsts_and_secure_cookies_when_configured(app, client):
+    app.config["SESSION_COOKIE_SECURE"] = True  # Flask's own setting; PROXY_HOPS also turns it on
     response = client.get("/sign-in", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     cookie = response.headers["Set-Cookie"]

@@ -6,8 +6,6 @@ gets comes from the FIELD_BUILDERS registry, keyed by question type.
 """
 from __future__ import annotations
 
-import threading
-
 from flask_wtf import FlaskForm
 from wtforms import FloatField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -120,8 +118,8 @@ class DomainForm(FlaskForm):
     class Meta:
         # field values only come from the request or stored answers
         locales = ("en_GB", "en")
-        # CSRFProtect checks every POST before any view runs (web.py); a token in
-        # the form as well would sign and check a second one on each request
+        # CSRFProtect checks every POST before any view runs (web/app.py), so the
+        # domain pages carry the session's token as a plain hidden field
         csrf = False
 
 
@@ -169,31 +167,9 @@ def evidence_label(ind: Indicator) -> str:
     return ind.evidence_label or EVIDENCE_LABEL
 
 
-# One bound form per domain form class, per thread, processed afresh for each post.
-# Binding builds every field object again (twenty on a page, half a millisecond,
-# a quarter of the app's own work on a save); `process` sets each field's data and
-# raw data from the new post alone, and `validate` replaces each field's errors,
-# so nothing of an earlier post survives (tests/test_domain_form.py). Threads never
-# share one: a request keeps its thread until it ends.
-_BOUND = threading.local()
-
-
 def build_domain_form(framework: Framework, domain: Domain, require: bool, formdata) -> DomainForm:
-    """Return a domain's form bound to what was posted, ready to validate."""
-    cls = domain_form_class(framework.key, domain, require)
-    bound = getattr(_BOUND, "forms", None)
-    if bound is None:
-        bound = _BOUND.forms = {}
-    key = (framework.key, domain.id, require)
-    form = bound.get(key)
-    if form is None or type(form) is not cls:
-        form = bound[key] = cls(formdata=formdata)
-        return form
-    form.form_errors = []
-    form.process(formdata)
-    for field in form:
-        field.errors = []  # until validate sets them: a form read before validating shows none
-    return form
+    """Return a new form for a domain, bound to this request's post alone, ready to validate."""
+    return domain_form_class(framework.key, domain, require)(formdata=formdata)
 
 
 # A page shows its questions from two plain dicts, field name -> text: the values

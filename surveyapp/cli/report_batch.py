@@ -136,8 +136,11 @@ def _run(task: Task) -> str:
 
 
 def default_jobs() -> int:
-    """Use both cores of a two-core machine, and no more than that by default."""
-    return max(1, min(2, os.cpu_count() or 1))
+    """Use every core this process may run on (its CPU affinity where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
 
 
 def start_method() -> str:

@@ -1,100 +1,18 @@
-"""Improvement plans: agreed actions, the indicators they address, and dated progress notes.
+"""Improvement plans: add and change actions, link their indicators, record dated progress notes.
 
 An action belongs to one organisation and answers the results of one round;
-plan_progress.py reads how its indicators moved in the next round of the same
-framework. Storage and plain rules only: nothing here knows about Flask.
+plans/progress.py reads how its indicators moved in the next round of the same
+framework, plans/queries.py reads actions back. Storage and plain rules only:
+nothing here knows about Flask.
 """
 from __future__ import annotations
 
 import datetime as dt
 from contextlib import contextmanager
-from dataclasses import dataclass
-from types import MappingProxyType
 
 from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.plans.model import MAX_LEAD, MAX_NOTE, MAX_TITLE, STATUSES, PlanError, StaleAction
 from surveyapp.storage.db import write_transaction
-
-STATUSES = MappingProxyType({
-    "not_started": "Not started", "on_track": "On track", "at_risk": "At risk", "done": "Done",
-})
-MAX_TITLE = 1_000
-MAX_LEAD = 200
-MAX_NOTE = 5_000
-
-ACTIONS_SQL = """
-SELECT a.id, a.organisation_id, o.name AS organisation_name, o.area, o.sector,
-       a.round_id, r.title AS round_title, f.framework_id, r.framework_key,
-       a.title, a.lead, a.target_date, a.status, a.completed_on, a.version,
-       a.created_at, a.updated_at
-  FROM plan_actions a
-  JOIN organisations o ON o.id = a.organisation_id
-  JOIN rounds r ON r.id = a.round_id
-  JOIN framework_versions f ON f.key = r.framework_key
-"""
-
-
-class PlanError(ValueError):
-    """An action or note that breaks one of the plan's rules."""
-
-
-class StaleAction(Exception):
-    """The action changed after the person editing it opened it."""
-
-
-@dataclass(frozen=True)
-class LinkedIndicator:
-    """One indicator an action addresses, with its domain in the action's round."""
-
-    indicator_id: str
-    domain_id: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """A dated progress note, and the status it left the action in."""
-
-    id: int
-    action_id: int
-    noted_on: dt.date
-    note: str
-    status: str
-    author_name: str
-    created_at: str
-
-
-@dataclass(frozen=True)
-class Action:
-    """One agreed action with its organisation, round and linked indicators."""
-
-    id: int
-    organisation_id: int
-    organisation_name: str
-    area: str
-    sector: str
-    round_id: int
-    round_title: str
-    framework_id: str
-    framework_key: str
-    title: str
-    lead: str
-    target_date: dt.date | None
-    status: str
-    completed_on: dt.date | None
-    version: int
-    created_at: str
-    updated_at: str
-    indicators: tuple[LinkedIndicator, ...] = ()
-    latest_note: Note | None = None
-
-    @property
-    def indicator_ids(self) -> tuple[str, ...]:
-        """Return the ids of the indicators this action addresses."""
-        return tuple(i.indicator_id for i in self.indicators)
-
-    @property
-    def domain_ids(self) -> tuple[str, ...]:
-        """Return the distinct domains of the indicators, in order."""
-        return tuple(dict.fromkeys(i.domain_id for i in self.indicators))
 
 
 @contextmanager
@@ -106,12 +24,6 @@ def _writing(db):
     else:
         with write_transaction(db):
             yield
-
-
-def is_overdue(action: Action, today: dt.date) -> bool:
-    """Return True when the target date has passed and the action is not done."""
-    # due today is not yet overdue: the date is the last day to do it
-    return action.target_date is not None and action.target_date < today and action.status != "done"
 
 
 def check_status(status: str) -> str:
@@ -252,103 +164,3 @@ def add_note(db, action_id: int, note: str, *, noted_on: dt.date, status: str | 
             "INSERT INTO plan_notes (action_id, noted_on, note, status, author_id, author_name) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             [action_id, noted_on.isoformat(), note, status, author_id, author_name]).lastrowid
-
-
-def _date(text: str | None) -> dt.date | None:
-    """Read a stored ISO date."""
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _note(row: dict) -> Note:
-    """Build a Note from a stored row."""
-    return Note(id=row["id"], action_id=row["action_id"], noted_on=_date(row["noted_on"]), note=row["note"],
-                status=row["status"], author_name=row["author_name"], created_at=row["created_at"])
-
-
-def list_notes(db, action_id: int) -> list[Note]:
-    """Return an action's progress notes, newest first."""
-    return [_note(r) for r in db.query(
-        "SELECT * FROM plan_notes WHERE action_id = ? ORDER BY noted_on DESC, id DESC", [action_id])]
-
-
-def list_actions(db, *, organisation_id: int | None = None, areas=None,
-                 round_ids=None, action_id: int | None = None) -> list[Action]:
-    """Return actions, each with its indicators and latest note, soonest target date first."""
-    where, params = [], []
-    if organisation_id is not None:
-        where.append("a.organisation_id = ?")
-        params.append(organisation_id)
-    if action_id is not None:
-        where.append("a.id = ?")
-        params.append(action_id)
-    for column, values in (("o.area", areas), ("a.round_id", round_ids)):
-        if values is not None:
-            values = list(values)
-            where.append(f"{column} IN ({','.join('?' * len(values))})" if values else "0")
-            params.extend(values)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    rows = list(db.query(ACTIONS_SQL + clause, params))
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    links, latest = _indicators_for(db, ids), _latest_notes(db, ids)
-    actions = [_action(r, links.get(r["id"], ()), latest.get(r["id"])) for r in rows]
-    # no date sorts last: "to be agreed" is not more urgent than a real deadline
-    return sorted(actions, key=lambda a: (a.target_date is None, a.target_date or dt.date.max,
-                                          a.organisation_name, a.id))
-
-
-def _indicators_for(db, ids: list[int]) -> dict[int, tuple[LinkedIndicator, ...]]:
-    """Return the linked indicators of many actions, in the order they were linked."""
-    links: dict[int, list[LinkedIndicator]] = {}
-    for chunk in _chunks(ids):
-        for action_id, indicator, domain in db.execute(
-                "SELECT action_id, indicator_id, domain_id FROM plan_action_indicators "
-                f"WHERE action_id IN ({','.join('?' * len(chunk))}) ORDER BY action_id, rowid", chunk):
-            links.setdefault(action_id, []).append(LinkedIndicator(indicator, domain))
-    return {k: tuple(v) for k, v in links.items()}
-
-
-def _latest_notes(db, ids: list[int]) -> dict[int, Note]:
-    """Return each action's most recent note."""
-    latest: dict[int, Note] = {}
-    for chunk in _chunks(ids):
-        for row in db.query(
-                "SELECT * FROM plan_notes WHERE action_id IN "
-                f"({','.join('?' * len(chunk))}) ORDER BY noted_on, id", chunk):
-            latest[row["action_id"]] = _note(row)  # later rows overwrite earlier ones
-    return latest
-
-
-def _chunks(ids: list[int], size: int = 500):
-    """Split ids into pieces below SQLite's limit on query parameters."""
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
-
-def _action(row: dict, indicators, latest_note) -> Action:
-    """Build an Action from a stored row."""
-    return Action(
-        **{k: row[k] for k in ("id", "organisation_id", "organisation_name", "area", "sector", "round_id",
-                               "round_title", "framework_id", "framework_key", "title", "lead", "status",
-                               "version", "created_at", "updated_at")},
-        target_date=_date(row["target_date"]), completed_on=_date(row["completed_on"]),
-        indicators=tuple(indicators), latest_note=latest_note)
-
-
-def get_action(db, action_id: int) -> Action | None:
-    """Return one action, or None."""
-    found = list_actions(db, action_id=action_id)
-    return found[0] if found else None
-
-
-def rounds_with_results(db, organisation_id: int) -> list[dict]:
-    """Return the rounds in which an organisation has submitted answers, newest first."""
-    return list(db.query(
-        """
-        SELECT r.id, r.title, r.framework_key, f.framework_id, f.title AS framework_title
-          FROM rounds r JOIN framework_versions f ON f.key = r.framework_key
-         WHERE EXISTS (SELECT 1 FROM responses s WHERE s.round_id = r.id
-                          AND s.organisation_id = ? AND s.status = 'submitted')
-         ORDER BY r.id DESC
-        """, [organisation_id]))

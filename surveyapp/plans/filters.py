@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from surveyapp.plans.actions import STATUSES, Action, is_overdue
+from surveyapp.plans.model import STATUSES, Action, is_overdue
 
 OVERDUE = "overdue"  # a status filter value beside the stored statuses
 

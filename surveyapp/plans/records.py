@@ -13,7 +13,7 @@ from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.summaries import strengths_and_development
 from surveyapp.benchmarks.viewers import viewer_for_organisation
 from surveyapp.frameworks.registry import framework_for_round, get_framework
-from surveyapp.plans.actions import STATUSES, Action, is_overdue, list_actions
+from surveyapp.plans.model import STATUSES, Action, is_overdue
 from surveyapp.plans.progress import (
     AWAITING_RESULTS,
     COMPARED,
@@ -24,6 +24,7 @@ from surveyapp.plans.progress import (
     describe_movement,
     progress_for_actions,
 )
+from surveyapp.plans.queries import list_actions
 
 PROGRESS_STATES = {
     NO_NEXT_ROUND: "No later round of this framework yet",

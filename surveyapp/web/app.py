@@ -2,33 +2,30 @@
 from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES
 from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
-from surveyapp.web import cookie_session, csrf_tokens, page_links, security_headers
+from surveyapp.web import security_headers
 from surveyapp.web.kept_forms import keep_form
 from surveyapp.web.views.uploads import refuse_unexpected_files
 
-csrf = csrf_tokens.RememberingCSRFProtect()
+csrf = CSRFProtect()
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
 NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a time-out
 
 
 def init_app(app) -> None:
-    """Register blueprints, CSRF protection, sessions, headers, the user loader and error pages."""
+    """Register blueprints, CSRF protection, cookie flags, headers, the user loader and error pages."""
     from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds
     from surveyapp.web.views import reports as results
 
     _secure_defaults(app)
     csrf.init_app(app)
-    csrf_tokens.init_app(app)
-    cookie_session.init_app(app)
     security_headers.init_app(app)
-    page_links.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
@@ -56,6 +53,9 @@ def _secure_defaults(app) -> None:
     # The CSRF token lives in the session, which has its own time-outs; a separate
     # one-hour limit would throw away a long answer typed before pressing save.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    # Flask's own signed-cookie session: the cookie holds only the session id and the CSRF secret
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     hops = int(app.config.get("PROXY_HOPS") or 0)
@@ -63,6 +63,8 @@ def _secure_defaults(app) -> None:
         # behind a proxy that ends TLS: trust its X-Forwarded-For and -Proto, so throttling
         # counts people not the proxy, and HTTPS turns on HSTS and Secure cookies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # a proxy that ends TLS means people reach the site over HTTPS only
+        app.config["SESSION_COOKIE_SECURE"] = True
 
 
 def _load_signed_in_user() -> None:

@@ -28,7 +28,7 @@ from surveyapp.storage.db import get_db
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="The PDF file to write, or with --all the folder to write into.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for --all (default: the machine's cores, at most 2).")
+              help="Worker processes for --all (default: every core available).")
 @with_appcontext
 def report_command(round_id, organisation_id, area, sector, everything, output, jobs):
     """Write benchmark report PDFs for a round."""

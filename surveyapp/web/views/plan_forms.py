@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, RadioField, SelectMultipleField, Str
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.assessments.forms import strip_nul
-from surveyapp.plans.actions import MAX_LEAD, MAX_NOTE, MAX_TITLE, STATUSES
+from surveyapp.plans.model import MAX_LEAD, MAX_NOTE, MAX_TITLE, STATUSES
 
 
 class ExampleDateField(DateField):

@@ -1,4 +1,6 @@
-"""Improvement plans: an organisation's actions, its development areas, and an area's actions together.
+"""Improvement plans of one organisation: its actions, progress notes, development areas and downloads.
+
+The list of plans and an area's plan are in area_plans.py, on the same blueprint.
 
 Who may see a plan is who may see the organisation's results; service leads
 of the organisation and facilitators covering its area may change it.
@@ -6,11 +8,8 @@ Every route checks that itself, whatever the templates show.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -21,53 +20,29 @@ from flask import (
     url_for,
 )
 
-from surveyapp.accounts.organisations import AREAS, get_organisation
-from surveyapp.accounts.permissions import can_edit_plan, can_view_area_plan, can_view_results
+from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.permissions import can_edit_plan, can_view_results
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.plans.actions import (
-    STATUSES,
-    PlanError,
-    StaleAction,
-    add_note,
-    complete_action,
-    create_action,
-    get_action,
-    is_overdue,
-    list_actions,
-    list_notes,
-    rounds_with_results,
-    update_action,
-)
-from surveyapp.plans.exports import plan_csv, plan_xlsx
-from surveyapp.plans.filters import OVERDUE, apply_filter, domain_choices, lead_choices, parse_filter
+from surveyapp.plans.actions import add_note, complete_action, create_action, update_action
+from surveyapp.plans.model import STATUSES, PlanError, StaleAction
 from surveyapp.plans.progress import BenchmarkCache
-from surveyapp.plans.records import action_records, development_areas
+from surveyapp.plans.queries import get_action, list_actions, list_notes, rounds_with_results
+from surveyapp.plans.records import development_areas
 from surveyapp.storage.db import get_db
+from surveyapp.web.views import area_plans
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import current_viewer, found, login_required, require
 from surveyapp.web.views.plan_forms import ActionForm, NoteForm, form_errors
+from surveyapp.web.views.plan_pages import EXPORTS, long_date, plan_download, plan_records, plan_today
 
 bp = Blueprint("plans", __name__)
-EXPORTS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+area_plans.add_routes(bp)
 
 
 @bp.context_processor
 def _plan_helpers():
     """Give plan templates the status names and a long date format."""
     return {"statuses": STATUSES, "long_date": long_date}
-
-
-def long_date(day) -> str:
-    """Write a date the GOV.UK way, e.g. 31 March 2027."""
-    if isinstance(day, str):
-        day = dt.date.fromisoformat(day)
-    return f"{day.day} {day:%B %Y}" if day else ""
-
-
-def _today() -> dt.date:
-    """Return today's date; one place, so every overdue flag on a page agrees."""
-    return dt.date.today()
 
 
 def _organisation(org_id: int, edit: bool = False):
@@ -88,12 +63,6 @@ def _action(db, organisation: dict, action_id: int):
     return action
 
 
-def _records(db, actions, benchmarks: BenchmarkCache | None = None):
-    """Return plain records for actions with their progress, as of today."""
-    return action_records(db, actions, today=_today(), viewer=current_viewer(),
-                          min_group=current_app.config["MIN_GROUP"], benchmarks=benchmarks)
-
-
 @bp.route("/organisations/<int:org_id>/plan")
 @login_required
 def organisation_plan(org_id):
@@ -103,7 +72,7 @@ def organisation_plan(org_id):
     chosen = _chosen_round(rounds, request.args.get("round"))
     # one read of each round per page, as this person may see it
     benchmarks = BenchmarkCache(db, current_app.config["MIN_GROUP"], current_viewer())
-    records = _records(db, list_actions(db, organisation_id=org_id), benchmarks)
+    records = plan_records(db, list_actions(db, organisation_id=org_id), benchmarks)
     areas = development_areas(db, chosen["id"], org_id, benchmarks=benchmarks) if chosen else []
     answered = {}
     for record in records:
@@ -178,13 +147,13 @@ def action_page(org_id, action_id):
     """Show one action with its indicators' movement, its progress notes and the note form."""
     db, organisation = _organisation(org_id)
     action = _action(db, organisation, action_id)
-    form = NoteForm(formdata=None, status=action.status, noted_on=_today())
+    form = NoteForm(formdata=None, status=action.status, noted_on=plan_today())
     return _render_action(db, organisation, action, form)
 
 
 def _render_action(db, organisation, action, form, status: int = 200):
     """Render an action's page, with the note form as given."""
-    record = _records(db, [action])[0]
+    record = plan_records(db, [action])[0]
     return render_template(
         "plans/action.html", organisation=organisation, action=action, record=record, form=form,
         errors=form_errors(form), notes=list_notes(db, action.id),
@@ -284,87 +253,8 @@ def organisation_export(org_id, fmt):
     db, organisation = _organisation(org_id)
     if fmt not in EXPORTS:
         abort(404)
-    records = _records(db, list_actions(db, organisation_id=org_id))
+    records = plan_records(db, list_actions(db, organisation_id=org_id))
     record_event("plan.export", org_id, f"{fmt}, {len(records)} actions")
-    return _export(records, fmt, f"Improvement plan: {organisation['name']}", f"improvement-plan-{org_id}")
+    return plan_download(records, fmt, f"Improvement plan: {organisation['name']}", f"improvement-plan-{org_id}")
 
-
-def _export(records, fmt: str, title: str, filename: str) -> Response:
-    """Send records as a file download that no shared cache keeps."""
-    body = plan_csv(records) if fmt == "csv" else plan_xlsx(records, title)
-    response = Response(body, mimetype=EXPORTS[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/plans")
-@login_required
-def index():
-    """List the plans the signed-in person may see: their organisations', or their areas'."""
-    db = get_db()
-    user = g.user
-    if user["role"] == "service_lead":
-        organisations = [get_organisation(db, o) for o in sorted(user["organisations"])]
-        organisations = [o for o in organisations if o and can_view_results(user, o)]
-        actions = [a for o in organisations for a in list_actions(db, organisation_id=o["id"])]
-        return render_template("plans/index.html", organisations=organisations, areas=[],
-                               counts=_counts(actions, "organisation_id"))
-    areas = [a for a in AREAS if can_view_area_plan(user, a)]
-    require(bool(areas))
-    actions = list_actions(db, areas=areas)
-    return render_template("plans/index.html", organisations=[], areas=areas, counts=_counts(actions, "area"))
-
-
-def _counts(actions, key: str) -> dict:
-    """Count actions, open actions and overdue actions per organisation or area."""
-    today, counts = _today(), {}
-    for action in actions:
-        row = counts.setdefault(getattr(action, key), {"total": 0, "open": 0, "overdue": 0})
-        row["total"] += 1
-        row["open"] += action.status != "done"
-        row["overdue"] += is_overdue(action, today)
-    return counts
-
-
-def _area_actions(area: str):
-    """Load an area's actions and the filter asked for, refusing anyone not covering the area."""
-    if area not in AREAS:
-        abort(404)
-    require(can_view_area_plan(g.user, area))
-    db = get_db()
-    actions = list_actions(db, areas=[area])
-    frameworks = {a.framework_key: get_framework(db, a.framework_key) for a in actions}
-    leads = lead_choices(actions)
-    domains = domain_choices(actions, [fw for fw in frameworks.values() if fw])
-    plan_filter, errors = parse_filter(request.args, leads, domains)
-    return db, actions, plan_filter, errors, leads, domains
-
-
-@bp.route("/areas/<area>/plan")
-@login_required
-def area_plan(area):
-    """Gather every organisation's actions in an area, filtered by status, lead, domain and due date."""
-    db, actions, plan_filter, errors, leads, domains = _area_actions(area)
-    shown = apply_filter(actions, plan_filter, _today())
-    records = _records(db, shown)
-    return render_template(
-        "plans/area.html", area=area, records=records, total=len(actions), plan_filter=plan_filter,
-        filter_errors=errors, leads=leads, domains=domains, overdue_value=OVERDUE,
-        raw=request.args, overdue=sum(r["overdue"] for r in records),
-        export_args={k: v for k, v in request.args.items() if k in ("status", "lead", "domain", "due_by")},
-    ), 400 if errors else 200
-
-
-@bp.route("/areas/<area>/plan.<fmt>")
-@login_required
-def area_export(area, fmt):
-    """Download an area's actions, as filtered on the page, as CSV or XLSX."""
-    db, actions, plan_filter, errors, _, _ = _area_actions(area)
-    if fmt not in EXPORTS or errors:
-        abort(404 if fmt not in EXPORTS else 400)
-    records = _records(db, apply_filter(actions, plan_filter, _today()))
-    record_event("plan.area_export", None, f"{area}, {fmt}, {len(records)} actions")
-    filename = "improvement-plan-" + area.lower().replace(" ", "-")
-    return _export(records, fmt, f"Improvement plan: {area}", filename)
 
