@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: bench/run_all.py
 from bench import synthetic
 from bench.common import PROJECT, Row, format_table, save_rows
 
-BENCHMARKS = ("submit", "connections", "instructions", "render", "pdf", "aggregate", "dashboard")
+BENCHMARKS = ("budgets", "submit", "connections", "instructions", "render", "pdf", "aggregate", "dashboard")
 LIBRARIES = ("Flask", "Werkzeug", "Jinja2", "MarkupSafe", "WTForms", "Flask-WTF", "sqlite-utils", "pandas",
              "numpy", "reportlab", "gunicorn")
 
@@ -94,10 +94,13 @@ def run(selected: tuple[str, ...], directory: Path, seconds: float) -> tuple[lis
         log["conditions"][name] = conditions(directory)
         print(f"[bench] {name} done in {log['seconds'][name]} s", file=sys.stderr, flush=True)
 
-    if {"submit", "connections", "instructions", "render", "pdf"} & set(selected):
+    if {"budgets", "submit", "connections", "instructions", "render", "pdf"} & set(selected):
         start = time.perf_counter()
         tayside = synthetic.build_in_child(directory / "tayside", synthetic.TAYSIDE)
         log["seconds"]["build tayside"] = round(time.perf_counter() - start, 1)
+    if "budgets" in selected:
+        from bench import budgets
+        step("budgets", lambda: budgets.run(tayside, directory / "tayside", seconds))
     if "render" in selected:
         from bench import render
         step("render", lambda: render.run(tayside, directory / "tayside"))

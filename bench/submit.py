@@ -28,10 +28,9 @@ from .servers import WORKERS, gunicorn
 
 CONCURRENCY = (1, 8, 32)
 ROUNDS = 1_500          # rounds set aside: a client uses one per journey
-TARGET_RATIO = 0.7
+TARGET_RATIO = 0.7      # a guide to overhead, not a target: the targets are bench/budgets.py's
 SAVE_CLIENTS = 8        # clients in the writes-only phase
 SLICES = 4             # app and bare alternate in this many slices at each concurrency
-TARGET_P99_MS = 250
 
 
 def prepare(built: synthetic.Built, directory: Path, clients: int) -> tuple[Path, list[Plan], Journey]:
@@ -244,15 +243,12 @@ def _rows(results: dict, ceiling: PhaseResult, concurrency, others: dict) -> lis
         problems.append(f"other processes, or the host taking CPU from this virtual machine (steal), "
                         f"used {others[c]:.2f} of its 2 cores meanwhile")
         rows.append(Row("1 submissions", f"c={c}: requests/s ({WORKERS} sync workers)", app.rate, bare.rate,
-                        "req/s", target=f">= {TARGET_RATIO} x bare",
-                        passed=app.rate >= TARGET_RATIO * bare.rate and len(problems) == 1,
+                        "req/s", target=f"guide: >= {TARGET_RATIO} x bare",
                         note="; ".join(problems), extra=extra | {"other_cores": others[c]}))
         rows.append(Row("1 submissions", f"c={c}: p50 latency", app.percentile(50), bare.percentile(50),
                         "ms", higher_is_better=False))
         p99 = Row("1 submissions", f"c={c}: p99 latency", app.percentile(99), bare.percentile(99), "ms",
                   higher_is_better=False)
-        if c == max(concurrency):
-            p99.target, p99.passed = f"< {TARGET_P99_MS} ms", app.percentile(99) < TARGET_P99_MS
         rows.append(p99)
         rows.append(Row("1 submissions", f"c={c}: page saves/s (6 in each journey of 14 requests)",
                         _per_second(app, "save"), _per_second(bare, "save"), "saves/s"))
