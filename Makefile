@@ -38,8 +38,9 @@ lint: install-test
 	$(BIN)/ruff check --quiet .
 	$(BIN)/lint-imports --no-cache >/dev/null || $(BIN)/lint-imports --no-cache
 
+# Every core: a test file's tests stay together in one worker, so its shared fixtures are built once.
 test: install-test browser-deps lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Unit and page tests that each run in a few seconds: what `make check` and `make test-floors` run.
 FAST_TESTS := tests/test_web_stock.py tests/test_domain_form.py tests/test_security_headers.py \
