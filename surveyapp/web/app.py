@@ -9,7 +9,7 @@ from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_sess
 from surveyapp.accounts.users import ROLE_NAMES
 from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
-from surveyapp.web import security_headers
+from surveyapp.web import security_headers, wording
 from surveyapp.web.kept_forms import keep_form
 from surveyapp.web.views.uploads import refuse_unexpected_files
 
@@ -26,6 +26,7 @@ def init_app(app) -> None:
     _secure_defaults(app)
     csrf.init_app(app)
     security_headers.init_app(app)
+    wording.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
