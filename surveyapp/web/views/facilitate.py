@@ -207,8 +207,9 @@ def reopen(response_id):
     require(can_facilitate(g.user, organisation))
     round_row = found(get_round(db, response["round_id"]))
     form = ReopenForm()
+    person = get_user(db, response["user_id"]) if response["user_id"] else None
     if response["status"] != "submitted":
-        return render_template("facilitate/reopen.html", form=form, response=response,
+        return render_template("facilitate/reopen.html", form=form, response=response, person=person,
                                organisation=organisation, round=round_row), 409
     if form.validate_on_submit():
         def log_and_tell():
@@ -220,7 +221,7 @@ def reopen(response_id):
         reopen_response(db, response_id, g.user["id"], form.reason.data, on_reopened=log_and_tell)
         flash(f"The response from {organisation['name']} has been reopened.")
         return redirect(url_for(".index"))
-    return render_template("facilitate/reopen.html", form=form, response=response,
+    return render_template("facilitate/reopen.html", form=form, response=response, person=person,
                            organisation=organisation, round=round_row), 400 if form.errors else 200
 
 
