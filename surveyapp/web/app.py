@@ -20,7 +20,7 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, cookie flags, headers, the user loader and error pages."""
-    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds
+    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds, service
     from surveyapp.web.views import reports as results
 
     _secure_defaults(app)
@@ -37,6 +37,7 @@ def init_app(app) -> None:
     app.register_blueprint(records.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(service.bp)
     app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)
     app.before_request(_keep_timed_out_form)
