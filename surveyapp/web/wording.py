@@ -28,7 +28,21 @@ def long_time(value) -> str:
     return f"{long_date(moment)} at {hour}:{moment.minute:02d}{suffix} UTC"
 
 
+# Framework files are frozen once answered (a new version is needed to change a word), and some say who
+# they were written for in the product's name: people read the service's name, not the software's.
+PRODUCT_WORDS = (("written for surveyapp", "written for this service"),
+                 ("Written for surveyapp", "Written for this service"))
+
+
+def plain_words(text: str) -> str:
+    """Replace the software's name in shipped text with words about the service."""
+    for product, plain in PRODUCT_WORDS:
+        text = text.replace(product, plain)
+    return text
+
+
 def init_app(app) -> None:
     """Offer the wording filters to every template."""
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(long_time, "long_time")
+    app.add_template_filter(plain_words, "plain_words")
