@@ -3,6 +3,8 @@ than the viewport, check your answers fits in 3 screens, and a submitted section
 (issue 19: home pages, confirmations, facilitator responses, service pages, check answers)."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from surveyapp.assessments.responses import Answer, save_domain, start_response
@@ -11,13 +13,14 @@ from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.storage.db import connect
 
 from ..conftest import PROJECT
-from .conftest import assert_accessible, assert_no_horizontal_scroll
+from .conftest import ARTIFACTS, assert_accessible, assert_no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "tayside demo passphrase"
 VIEWPORTS = {"desktop": (1280, 800), "phone": (390, 844), "small-phone": (320, 640)}
-SHOTS = PROJECT / "docs" / "screenshots"
+# the README's copies: SURVEYAPP_SCREENSHOTS=docs/screenshots pytest tests/browser/test_pages_by_role.py
+SHOTS = PROJECT / os.environ.get("SURVEYAPP_SCREENSHOTS", str(ARTIFACTS / "screenshots"))
 LEAD = "service.lead@example.org"
 ORGANISATION = "Harbourside Recovery Café (fictional)"
 
