@@ -47,6 +47,7 @@ def _service_lead(db) -> dict:
     latest = {}
     for place in results:  # rows come newest round first: keep each organisation's latest
         latest.setdefault(place["organisation_id"], place)
+    assessments.sort(key=lambda a: not a["open"])  # open rounds first; within each, newest round first
     due = sorted((a for a in assessments if a["open"] and a["status"] != "submitted" and a["closes_on"]),
                  key=lambda a: a["closes_on"])
     return {"title": "Your assessments", "assessments": assessments, "due": due,
