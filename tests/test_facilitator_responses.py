@@ -99,3 +99,17 @@ def test_a_reminder_action_for_those_not_submitted_in_open_rounds(client, site):
     # a closed round has no one to remind
     assert _page(client, f"?round={site['closed']}").find(id="remind") is None
     assert _page(client, f"?round={site['open']}&status=submitted").find(id="remind") is None
+
+
+def test_every_response_from_an_organisation_is_listed_so_each_can_be_reopened(client, db, site):
+    org = site["dundee"][0]  # already submitted once in the open round
+    second = db.execute(
+        "INSERT INTO responses (round_id, organisation_id, respondent, status, reference, submitted_at) "
+        "VALUES (?, ?, 'second person', 'submitted', 'SA-TEST-XTRA', '2026-12-01T09:00:00Z')",
+        [site["open"], org]).lastrowid
+    page = _page(client, f"?round={site['open']}&status=submitted")
+    assert _count(page) == "21 responses of 121"
+    assert page.find("a", href=f"/facilitate/responses/{second}/reopen") is not None
+    # an organisation is reminded once, however many responses it has
+    remind = _page(client, f"?round={site['open']}").find(id="remind").get_text(" ", strip=True)
+    assert "Remind the 40 organisations not submitted" in remind

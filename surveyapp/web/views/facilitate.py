@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
-from surveyapp.assessments.listing import STATUSES, count_by, round_places
+from surveyapp.assessments.listing import STATUSES, by_organisation, count_by, round_places
 from surveyapp.assessments.reminders import claim_reminder, link_message, not_submitted
 from surveyapp.assessments.responses import get_response, reopen_response
 from surveyapp.assessments.rounds import get_round, is_open, list_rounds
@@ -84,8 +84,11 @@ def index():
     page = min(max(int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 1, 1), pages)
     shown = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     rounds = {r["id"]: r for r in list_rounds(db)}
-    remind = [(rounds[rid], n) for rid, n in count_by(
-        [p for p in matching if p["status"] != "submitted" and is_open(rounds[p["round_id"]])], "round_id").items()]
+    # organisations with nothing submitted in an open round: whom the reminders page reminds
+    waiting = [p for p in by_organisation([p for p in places if _matches(p, {**chosen, "status": None})])
+               if p["status"] != "submitted" and chosen["status"] != "submitted"
+               and is_open(rounds[p["round_id"]])]
+    remind = [(rounds[rid], n) for rid, n in count_by(waiting, "round_id").items()]
     return render_template("facilitate/index.html", rows=shown, total=len(matching), everything=len(places),
                            page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1, options=options,
                            chosen=chosen, by_status=by_status, statuses=STATUSES, remind=remind,

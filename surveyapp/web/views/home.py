@@ -7,7 +7,7 @@ from surveyapp.accounts import outbox
 from surveyapp.accounts.audit import count_entries
 from surveyapp.accounts.organisations import AREAS
 from surveyapp.accounts.permissions import can_facilitate, covers_area
-from surveyapp.assessments.listing import round_places
+from surveyapp.assessments.listing import by_organisation, round_places
 from surveyapp.assessments.rounds import is_open, list_rounds
 from surveyapp.reports.model import slug
 from surveyapp.storage.db import get_db
@@ -31,16 +31,21 @@ def _service_lead(db) -> dict:
     """Return the lead's assessments with the next step for each, their latest results and their plans."""
     rounds = {r["id"]: r for r in list_rounds(db)}
     mine = set(g.user["organisations"])
-    assessments, results = [], []
-    for place in round_places(db):
-        if place["organisation_id"] not in mine:
-            continue
-        round_row = rounds[place["round_id"]]
-        open_now = is_open(round_row)
-        if place["status"] == "submitted":
-            results.append(place)
+    places = [p for p in round_places(db) if p["organisation_id"] in mine]
+    own: dict[tuple, dict] = {}  # the lead's own response in each round, or a place not started by them
+    for place in places:
+        key = (place["round_id"], place["organisation_id"])
+        if place["respondent"] == g.user["email"]:
+            own[key] = place
+        else:
+            own.setdefault(key, {**place, "status": "not_started", "response_id": None})
+    assessments = []
+    for place in own.values():
+        open_now = is_open(rounds[place["round_id"]])
         if open_now or place["status"] != "not_started":
             assessments.append({**place, "open": open_now, "next": _next_step(place["status"], open_now)})
+    # results belong to the organisation: any submitted response in a round gives it results
+    results = [p for p in by_organisation(places) if p["status"] == "submitted"]
     organisations = list(db.query(
         f"SELECT * FROM organisations WHERE id IN ({','.join('?' * len(mine)) or 'NULL'}) ORDER BY name",
         list(mine)))
@@ -68,7 +73,7 @@ def _facilitator(db) -> dict:
     open_rounds = [r for r in list_rounds(db) if is_open(r)]
     summaries = []
     for round_row in reversed(open_rounds):
-        places = [p for p in round_places(db, round_row["id"])
+        places = [p for p in by_organisation(round_places(db, round_row["id"]))
                   if can_facilitate(g.user, {"id": p["organisation_id"], "area": p["area"]})]
         by_area = []
         for area in AREAS:

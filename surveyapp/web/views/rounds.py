@@ -7,7 +7,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.accounts.permissions import can_run_rounds
-from surveyapp.assessments.listing import STATUSES, count_by, round_places
+from surveyapp.assessments.listing import STATUSES, by_organisation, count_by, round_places
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds, set_round_status
 from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db
@@ -74,7 +74,7 @@ def change_status(round_id):
                      detail=f"round {round_id} ({round_row['title']})")
         flash(f"Round ‘{round_row['title']}’ is now {status}.")
         return redirect(url_for(".index"))
-    places = round_places(db, round_id)
+    places = by_organisation(round_places(db, round_id))
     counts = {key: sum(1 for p in places if p["status"] == key) for key in STATUSES}
     return render_template("rounds/confirm.html", round=round_row, status=status, counts=counts,
                            organisations=len(places), areas=count_by(places, "area"))
