@@ -83,6 +83,9 @@ TABLE: dict[str, Route] = {
     "static": Route(anywhere(EVERYONE), lambda w, t: {"filename": "app.css"}),
     "auth.sign_in": Route(anywhere(EVERYONE)),
     "account.request_reset": Route(anywhere(EVERYONE)),
+    "service.accessibility": Route(anywhere(EVERYONE)),
+    "service.privacy": Route(anywhere(EVERYONE)),
+    "service.contact": Route(anywhere(EVERYONE)),
     # whoever holds the link may use it; an empty POST is refused by the form, not by role
     "account.accept_invitation": Route(anywhere(EVERYONE), lambda w, t: {"token": w.invitation}),
     "account.reset_password": Route(anywhere(EVERYONE), lambda w, t: {"token": w.reset}),

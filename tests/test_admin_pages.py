@@ -67,7 +67,7 @@ def test_admin_changes_memberships_and_deactivates_someone(app, client, db, worl
                                            [world["lead"]])) == sorted([world["dundee"], world["angus"]])
     assert post(client, url, {}).status_code == 400, "a service lead keeps at least one organisation"
 
-    assert post(client, url + "/active", {"active": "0"}, page_url=url).status_code == 302
+    assert post(client, url + "/active", {"active": "0", "confirm": "yes"}, page_url=url).status_code == 302
     assert elsewhere.get("/").status_code == 302, "deactivation signs them out at once"
     assert sign_in(app.test_client(), "lead@example.org").status_code == 200, "and they cannot sign in"
     assert post(client, url + "/active", {"active": "1"}, page_url=url).status_code == 302
@@ -77,7 +77,7 @@ def test_admin_changes_memberships_and_deactivates_someone(app, client, db, worl
 def test_admin_cannot_deactivate_themselves(client, db, world):
     sign_in_directly(client, "admin@example.org")
     url = f"/admin/users/{world['admin']}"
-    post(client, url + "/active", {"active": "0"}, page_url=url)
+    post(client, url + "/active", {"active": "0", "confirm": "yes"}, page_url=url)
     assert db.execute("SELECT active FROM users WHERE id = ?", [world["admin"]]).fetchone()[0] == 1
     assert client.get("/admin/").status_code == 200
 

@@ -20,7 +20,7 @@ def test_facilitator_creates_and_closes_a_round(client, db, make_user):
     assert row[1:] == ("mat-standards@1", "2026-11-01", "2027-01-31", "open")
     listing = client.get("/manage/rounds/").get_data(as_text=True)
     assert "Winter MAT review" in listing
-    closed = client.post(f"/manage/rounds/{row[0]}/status", data={"status": "closed", "csrf_token": csrf_token(listing)})
+    closed = client.post(f"/manage/rounds/{row[0]}/status", data={"status": "closed", "confirm": "yes", "csrf_token": csrf_token(listing)})
     assert closed.status_code == 302
     assert db.execute("SELECT status FROM rounds WHERE id = ?", [row[0]]).fetchone()[0] == "closed"
 

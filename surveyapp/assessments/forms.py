@@ -34,9 +34,9 @@ def _unanswered():
     return None
 
 
-def _short(text: str, limit: int = 80) -> str:
-    """Shorten an indicator statement for use inside an error message."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _quoted(text: str) -> str:
+    """Return an indicator statement as an error message quotes it: whole, never cut mid-word."""
+    return text.strip()
 
 
 class AnswerRadioField(RadioField):
@@ -59,7 +59,7 @@ class AnswerRadioField(RadioField):
 
 
 def _radio_field(ind: Indicator, require: bool, values) -> AnswerRadioField:
-    message = f"Select an answer for ‘{_short(ind.text)}’"
+    message = f"Select an answer for ‘{_quoted(ind.text)}’"
     return AnswerRadioField(ind.text, accepted=frozenset(values), default=_unanswered,
                             validators=[InputRequired(message) if require else Optional()])
 
@@ -81,12 +81,12 @@ def strip_nul(value):
 def _text_field(ind: Indicator, require: bool):
     validators = [Length(max=MAX_TEXT, message=f"Answer must be {MAX_TEXT:,} characters or fewer")]
     if require:
-        validators.insert(0, InputRequired(f"Enter an answer for ‘{_short(ind.text)}’"))
+        validators.insert(0, InputRequired(f"Enter an answer for ‘{_quoted(ind.text)}’"))
     return TextAreaField(ind.text, validators=validators, filters=[strip_nul], default=_unanswered)
 
 
 def _number_field(ind: Indicator, require: bool):
-    validators = [InputRequired(f"Enter a number for ‘{_short(ind.text)}’") if require else Optional()]
+    validators = [InputRequired(f"Enter a number for ‘{_quoted(ind.text)}’") if require else Optional()]
     if ind.minimum is not None or ind.maximum is not None:
         validators.append(NumberRange(
             ind.minimum, ind.maximum,
@@ -126,7 +126,7 @@ class DomainForm(FlaskForm):
 def _comment_validators(ind: Indicator, require: bool):
     validators = [Length(max=MAX_COMMENT, message=f"Evidence must be {MAX_COMMENT:,} characters or fewer")]
     if require and ind.evidence == "required":
-        validators.insert(0, InputRequired(f"Enter your evidence for ‘{_short(ind.text)}’"))
+        validators.insert(0, InputRequired(f"Enter your evidence for ‘{_quoted(ind.text)}’"))
     return validators
 
 

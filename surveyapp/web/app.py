@@ -9,7 +9,7 @@ from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_sess
 from surveyapp.accounts.users import ROLE_NAMES
 from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
-from surveyapp.web import security_headers
+from surveyapp.web import security_headers, wording
 from surveyapp.web.kept_forms import keep_form
 from surveyapp.web.views.uploads import refuse_unexpected_files
 
@@ -20,12 +20,13 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, cookie flags, headers, the user loader and error pages."""
-    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds
+    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds, service
     from surveyapp.web.views import reports as results
 
     _secure_defaults(app)
     csrf.init_app(app)
     security_headers.init_app(app)
+    wording.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(home.bp)
@@ -36,6 +37,7 @@ def init_app(app) -> None:
     app.register_blueprint(records.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(service.bp)
     app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)
     app.before_request(_keep_timed_out_form)

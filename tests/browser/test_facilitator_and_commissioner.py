@@ -66,6 +66,11 @@ def test_facilitator_runs_a_round(page, live_server, live_database):
         "SELECT r.reference, o.name, r.id FROM responses r JOIN organisations o ON o.id = r.organisation_id "
         "WHERE r.status = 'submitted' AND r.round_id = 6 ORDER BY r.id LIMIT 1").fetchone()
     page.get_by_role("link", name="Facilitate").click()
+    # the responses page lists every round 50 to a page: narrow it to this round's submitted responses
+    page.get_by_label("Round").select_option("6")
+    page.get_by_label("Status").select_option("submitted")
+    page.get_by_role("button", name="Apply filters").click()
+    assert_accessible(page, "responses filtered")
     link = page.locator(f"a[href$='/responses/{response_id}/reopen']")
     assert _squash(link.inner_text()) == f"Reopen the response from {org_name}"
     link.click()

@@ -1,7 +1,7 @@
 """Administrators: people and their roles, organisations, and the framework files registered."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import EmailField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
@@ -166,11 +166,16 @@ def user(user_id):
         400 if form.errors else 200
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
 def set_user_active(user_id):
-    """Deactivate an account, ending its sessions, or activate it again."""
+    """Deactivate an account after a confirmation page, ending its sessions; or activate it again."""
     db = get_db()
     person = found(get_user(db, user_id))
+    if request.method == "GET":  # the confirmation page a "Deactivate account" link leads to
+        asked = request.args.get("active")
+        if asked != "0" or person["id"] == g.user["id"]:
+            return redirect(url_for(".user", user_id=user_id)), 303
+        return _confirm_deactivation(db, person)
     form = ActiveForm()
     if not form.validate_on_submit():
         flash("Nothing was changed.")
@@ -179,12 +184,27 @@ def set_user_active(user_id):
     if not active and person["id"] == g.user["id"]:
         flash("You cannot deactivate your own account.")
         return redirect(url_for(".user", user_id=user_id)), 303
+    if not active and request.form.get("confirm") != "yes":
+        return _confirm_deactivation(db, person)
     set_active(db, user_id, active)
     if not active:
         end_user_sessions(db, user_id, "deactivated")
     record_event("user.activated" if active else "user.deactivated", detail=f"user {user_id} ({person['email']})")
     flash("The account has been " + ("activated." if active else "deactivated and signed out everywhere."))
     return redirect(url_for(".user", user_id=user_id))
+
+
+def _confirm_deactivation(db, person: dict):
+    """Say what deactivating this account does and to whom, with the button that does it."""
+    return render_template("admin/deactivate.html", person=person, active_form=ActiveForm(),
+                           organisations=_names(db, person["organisations"]))
+
+
+def _names(db, organisation_ids) -> list[str]:
+    """Return the names of some organisations, by name."""
+    ids = list(organisation_ids)
+    return [r["name"] for r in db.query(
+        f"SELECT name FROM organisations WHERE id IN ({','.join('?' * len(ids)) or 'NULL'}) ORDER BY name", ids)]
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

@@ -164,7 +164,15 @@ def check_answers(round_id, org_id):
         "assess/check.html", round=round_row, organisation=organisation, framework=framework,
         response=response, answers=answers, describe=describe_answer, incomplete=incomplete,
         not_ready=incomplete_domains(db, framework, response["id"]), fault=fault,
+        counts={d.id: _answer_counts(d, answers) for d in framework.domains},
     ), (400 if incomplete else 503 if fault else 200)
+
+
+def _answer_counts(domain, answers) -> dict:
+    """Count a domain's answered and unanswered questions, and the required ones still missing."""
+    answered = sum(1 for ind in domain.indicators if ind.id in answers and not answers[ind.id].is_blank)
+    return {"answered": answered, "unanswered": len(domain.indicators) - answered,
+            "missing": len(missing_required(domain, answers))}
 
 
 @bp.route("/confirmation")

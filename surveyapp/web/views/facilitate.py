@@ -9,12 +9,14 @@ from wtforms import EmailField, SelectField, SelectMultipleField, StringField, T
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from surveyapp.accounts.organisations import get_organisation
+from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import can_facilitate, can_run_rounds
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, get_user, looks_like_email
+from surveyapp.assessments.listing import STATUSES, by_organisation, count_by, round_places
 from surveyapp.assessments.reminders import claim_reminder, link_message, not_submitted
 from surveyapp.assessments.responses import get_response, reopen_response
-from surveyapp.assessments.rounds import get_round, is_open
+from surveyapp.assessments.rounds import get_round, is_open, list_rounds
+from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line, clean_lines
 from surveyapp.storage.timestamps import utc_now
@@ -59,24 +61,70 @@ class ReopenForm(FlaskForm):
         filters=[clean_lines])
 
 
+PAGE_SIZE = 50
+FILTERS = ("round", "framework", "area", "sector", "status")
+
+
 @bp.route("/")
 @login_required
 def index():
-    """List the submitted responses this facilitator may reopen."""
+    """List every organisation's response in this facilitator's areas, filtered and 50 to a page."""
     require(can_run_rounds(g.user))
     db = get_db()
-    rows = db.query(
-        """
-        SELECT responses.id, responses.reference, responses.submitted_at, responses.status,
-               rounds.title AS round_title, organisations.id AS organisation_id,
-               organisations.name AS organisation_name, organisations.area AS area
-          FROM responses JOIN rounds ON rounds.id = responses.round_id
-          JOIN organisations ON organisations.id = responses.organisation_id
-         WHERE responses.status = 'submitted'
-         ORDER BY responses.submitted_at DESC
-        """)
-    submitted = [r for r in rows if can_facilitate(g.user, {"id": r["organisation_id"], "area": r["area"]})]
-    return render_template("facilitate/index.html", submitted=submitted)
+    places = [p for p in round_places(db)
+              if can_facilitate(g.user, {"id": p["organisation_id"], "area": p["area"]})]
+    options = _filter_options(db, places)
+    chosen = {key: _chosen(key, options[key]) for key in FILTERS}
+    matching = [p for p in places if _matches(p, chosen)]
+    # counts by status over everything else chosen, so each status's count says what choosing it shows
+    others = [p for p in places if _matches(p, {**chosen, "status": None})]
+    by_status = {key: sum(1 for p in others if p["status"] == key) for key in STATUSES}
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    text = request.args.get("page", "1")
+    page = min(max(int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 1, 1), pages)
+    shown = matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rounds = {r["id"]: r for r in list_rounds(db)}
+    # organisations with nothing submitted in an open round: whom the reminders page reminds
+    waiting = [p for p in by_organisation([p for p in places if _matches(p, {**chosen, "status": None})])
+               if p["status"] != "submitted" and chosen["status"] != "submitted"
+               and is_open(rounds[p["round_id"]])]
+    remind = [(rounds[rid], n) for rid, n in count_by(waiting, "round_id").items()]
+    return render_template("facilitate/index.html", rows=shown, total=len(matching), everything=len(places),
+                           page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1, options=options,
+                           chosen=chosen, by_status=by_status, statuses=STATUSES, remind=remind,
+                           query={k: v for k, v in chosen.items() if v is not None})
+
+
+def _filter_options(db, places: list[dict]) -> dict:
+    """Return the values each filter offers: value -> what the list says."""
+    rounds = {p["round_id"]: p["round_title"] for p in places}
+    return {"round": {str(k): v for k, v in sorted(rounds.items(), reverse=True)},
+            "framework": {fw["framework_id"]: fw["title"] for fw in _latest_titles(db)
+                          if any(p["framework_id"] == fw["framework_id"] for p in places)},
+            "area": {a: a for a in AREAS if any(p["area"] == a for p in places)},
+            "sector": {s: s for s in SECTORS if any(p["sector"] == s for p in places)},
+            "status": dict(STATUSES)}
+
+
+def _latest_titles(db) -> list[dict]:
+    """Return each framework once, with its latest title."""
+    latest: dict[str, dict] = {}
+    for fw in list_frameworks(db):  # ordered by id, then version: the last one wins
+        latest[fw["framework_id"]] = fw
+    return list(latest.values())
+
+
+def _chosen(key: str, offered: dict) -> str | None:
+    """Return the value chosen for a filter, or None for any (an unknown value counts as any)."""
+    value = request.args.get(key) or None
+    return value if value in offered else None
+
+
+def _matches(place: dict, chosen: dict) -> bool:
+    """Return True when a row passes every chosen filter."""
+    columns = {"round": str(place["round_id"]), "framework": place["framework_id"], "area": place["area"],
+               "sector": place["sector"], "status": place["status"]}
+    return all(value is None or columns[key] == value for key, value in chosen.items())
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -207,8 +255,9 @@ def reopen(response_id):
     require(can_facilitate(g.user, organisation))
     round_row = found(get_round(db, response["round_id"]))
     form = ReopenForm()
+    person = get_user(db, response["user_id"]) if response["user_id"] else None
     if response["status"] != "submitted":
-        return render_template("facilitate/reopen.html", form=form, response=response,
+        return render_template("facilitate/reopen.html", form=form, response=response, person=person,
                                organisation=organisation, round=round_row), 409
     if form.validate_on_submit():
         def log_and_tell():
@@ -220,7 +269,7 @@ def reopen(response_id):
         reopen_response(db, response_id, g.user["id"], form.reason.data, on_reopened=log_and_tell)
         flash(f"The response from {organisation['name']} has been reopened.")
         return redirect(url_for(".index"))
-    return render_template("facilitate/reopen.html", form=form, response=response,
+    return render_template("facilitate/reopen.html", form=form, response=response, person=person,
                            organisation=organisation, round=round_row), 400 if form.errors else 200
 
 

@@ -99,7 +99,7 @@ def _chosen_round(rounds: list[dict], wanted) -> dict | None:
 
 def _indicator_choices(framework) -> dict[str, dict[str, str]]:
     """Group a framework's scored indicators by domain, as checkbox choices."""
-    return {d.title: {i.id: f"{i.id} {i.text}" for i in d.scored_indicators}
+    return {d.title: {i.id: i.text for i in d.scored_indicators}
             for d in framework.domains if d.scored_indicators}
 
 

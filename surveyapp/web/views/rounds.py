@@ -7,9 +7,11 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.accounts.permissions import can_run_rounds
+from surveyapp.assessments.listing import STATUSES, by_organisation, count_by, round_places
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds, set_round_status
 from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db
+from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage/rounds")
@@ -56,16 +58,23 @@ def new():
     return render_template("rounds/new.html", form=form)
 
 
-@bp.route("/<int:round_id>/status", methods=["POST"])
+@bp.route("/<int:round_id>/status", methods=["GET", "POST"])
 @login_required
 def change_status(round_id):
-    """Open or close a round."""
+    """Ask first, then open or close a round: nothing changes until the facilitator confirms."""
     require(can_run_rounds(g.user))
     db = get_db()
     round_row = found(get_round(db, round_id))
-    status = request.form.get("status")
+    status = request.values.get("status")
     if status not in ("open", "closed"):
         abort(400)
-    set_round_status(db, round_id, status)
-    flash(f"Round ‘{round_row['title']}’ is now {status}.")
-    return redirect(url_for(".index"))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        set_round_status(db, round_id, status)
+        record_event(f"round.{'opened' if status == 'open' else 'closed'}",
+                     detail=f"round {round_id} ({round_row['title']})")
+        flash(f"Round ‘{round_row['title']}’ is now {status}.")
+        return redirect(url_for(".index"))
+    places = by_organisation(round_places(db, round_id))
+    counts = {key: sum(1 for p in places if p["status"] == key) for key in STATUSES}
+    return render_template("rounds/confirm.html", round=round_row, status=status, counts=counts,
+                           organisations=len(places), areas=count_by(places, "area"))
