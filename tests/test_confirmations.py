@@ -21,7 +21,7 @@ def test_a_round_opens_only_after_the_facilitator_confirms(client, db, make_user
     make_user("fac@example.org", role="facilitator", areas=["*"])
     sign_in(client, "fac@example.org")
     listing = client.get("/manage/rounds/")
-    link = _soup(listing).find("a", href=f"/manage/rounds/{round_id}/status?status=open")
+    link = _soup(listing).find("a", href=f"/manage/rounds/{round_id}/confirm?status=open")
     assert link is not None and link.get_text(" ", strip=True) == "Open Spring check-in"
 
     # pressing Open on the list only asks
@@ -57,7 +57,7 @@ def test_closing_a_round_says_who_has_not_submitted(client, db, make_user, make_
                [round_id, first])
     make_user("fac@example.org", role="facilitator", areas=["*"])
     sign_in(client, "fac@example.org")
-    page = _soup(client.get(f"/manage/rounds/{round_id}/status?status=closed"))
+    page = _soup(client.get(f"/manage/rounds/{round_id}/confirm?status=closed"))
     what = page.find(id="what-happens").get_text(" ", strip=True)
     assert "0 of 2 organisations have submitted" in what
     assert "1 organisation has answers saved but not submitted" in what
@@ -73,7 +73,7 @@ def test_deactivating_an_account_asks_first_and_says_what_they_lose(client, db, 
     sign_in(client, "admin@example.org")
     person = _soup(client.get(f"/admin/users/{lead}"))
     link = person.find("a", string="Deactivate account")
-    assert link["href"] == f"/admin/users/{lead}/active?active=0"
+    assert link["href"] == f"/admin/users/{lead}/deactivate"
     asked = client.get(link["href"])
     page = _soup(asked)
     assert page.h1.get_text(strip=True) == "Are you sure you want to deactivate this account?"

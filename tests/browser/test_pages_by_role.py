@@ -146,7 +146,7 @@ def test_facilitator_pages(browser, live_server, lead_pages, size_name):
         assert page.locator("table tbody tr").count() == 50
         _check(page, live_server + "/facilitate/?status=submitted&page=2", f"responses page 2 {size_name}")
         _check(page, live_server + "/manage/rounds/", f"rounds {size_name}")
-        _check(page, live_server + f"/manage/rounds/{lead_pages['round']}/status?status=closed",
+        _check(page, live_server + f"/manage/rounds/{lead_pages['round']}/confirm?status=closed",
                f"close round confirmation {size_name}")
         assert page.get_by_role("button", name="Yes, close the round").is_visible()
         _check(page, live_server + lead_pages["reopen"], f"reopen confirmation {size_name}")
@@ -165,7 +165,7 @@ def test_commissioner_and_administrator_pages(browser, live_server, lead_pages, 
                 _shot(page, f"home-{role}-{size_name}")
             if role == "administrator":
                 _check(page, live_server + f"/admin/users/{lead_pages['spare_user']}", f"user {size_name}")
-                _check(page, live_server + f"/admin/users/{lead_pages['spare_user']}/active?active=0",
+                _check(page, live_server + f"/admin/users/{lead_pages['spare_user']}/deactivate",
                        f"deactivate confirmation {size_name}")
                 assert page.get_by_role("button", name="Yes, deactivate the account").is_visible()
         finally:

@@ -166,16 +166,21 @@ def user(user_id):
         400 if form.errors else 200
 
 
-@bp.route("/users/<int:user_id>/active", methods=["GET", "POST"])
-def set_user_active(user_id):
-    """Deactivate an account after a confirmation page, ending its sessions; or activate it again."""
+@bp.route("/users/<int:user_id>/deactivate")
+def confirm_deactivation(user_id):
+    """Ask before deactivating an account: say what it stops and for whom. Changes nothing."""
     db = get_db()
     person = found(get_user(db, user_id))
-    if request.method == "GET":  # the confirmation page a "Deactivate account" link leads to
-        asked = request.args.get("active")
-        if asked != "0" or person["id"] == g.user["id"]:
-            return redirect(url_for(".user", user_id=user_id)), 303
-        return _confirm_deactivation(db, person)
+    if person["id"] == g.user["id"] or not person["active"]:
+        return redirect(url_for(".user", user_id=user_id)), 303
+    return _confirm_deactivation(db, person)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_user_active(user_id):
+    """Deactivate an account once confirmed, ending its sessions; or activate it again."""
+    db = get_db()
+    person = found(get_user(db, user_id))
     form = ActiveForm()
     if not form.validate_on_submit():
         flash("Nothing was changed.")

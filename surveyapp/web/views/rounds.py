@@ -58,23 +58,43 @@ def new():
     return render_template("rounds/new.html", form=form)
 
 
-@bp.route("/<int:round_id>/status", methods=["GET", "POST"])
+@bp.route("/<int:round_id>/confirm")
+@login_required
+def confirm_status(round_id):
+    """Ask before opening or closing a round: say what will happen and to whom. Changes nothing."""
+    require(can_run_rounds(g.user))
+    db = get_db()
+    return _confirm_page(db, found(get_round(db, round_id)), _asked_status())
+
+
+@bp.route("/<int:round_id>/status", methods=["POST"])
 @login_required
 def change_status(round_id):
-    """Ask first, then open or close a round: nothing changes until the facilitator confirms."""
+    """Open or close a round once the facilitator has confirmed; without confirm=yes, only ask."""
     require(can_run_rounds(g.user))
     db = get_db()
     round_row = found(get_round(db, round_id))
+    status = _asked_status()
+    if request.form.get("confirm") != "yes":
+        return _confirm_page(db, round_row, status)
+    set_round_status(db, round_id, status)
+    record_event(f"round.{'opened' if status == 'open' else 'closed'}",
+                 detail=f"round {round_id} ({round_row['title']})")
+    flash(f"Round ‘{round_row['title']}’ is now {status}.")
+    return redirect(url_for(".index"))
+
+
+def _asked_status() -> str:
+    """Return the status asked for, open or closed, or refuse the request."""
     status = request.values.get("status")
     if status not in ("open", "closed"):
         abort(400)
-    if request.method == "POST" and request.form.get("confirm") == "yes":
-        set_round_status(db, round_id, status)
-        record_event(f"round.{'opened' if status == 'open' else 'closed'}",
-                     detail=f"round {round_id} ({round_row['title']})")
-        flash(f"Round ‘{round_row['title']}’ is now {status}.")
-        return redirect(url_for(".index"))
-    places = by_organisation(round_places(db, round_id))
+    return status
+
+
+def _confirm_page(db, round_row: dict, status: str):
+    """Render the confirmation for opening or closing a round, with its organisations by area and status."""
+    places = by_organisation(round_places(db, round_row["id"]))
     counts = {key: sum(1 for p in places if p["status"] == key) for key in STATUSES}
     return render_template("rounds/confirm.html", round=round_row, status=status, counts=counts,
                            organisations=len(places), areas=count_by(places, "area"))
