@@ -46,6 +46,9 @@ def _block_text(block) -> list[str]:
         return [x for item in block.items for x in (item.title, item.detail, *item.quotes)]
     if block.kind == "chart":
         return [block.title, block.description, *block.categories, *_block_text(block.table)]
+    if block.kind == "glance":
+        return [block.headline, *block.more, *(x for column in block.columns for x in (
+            column.heading, column.empty, *(part for item in column.items for part in (item.title, item.detail))))]
     return [block.caption, *block.columns, *(c.text for row in block.rows for c in row), *block.notes]
 
 

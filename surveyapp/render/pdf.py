@@ -274,7 +274,28 @@ def list_flowables(block, st) -> list:
             Spacer(1, 6)]
 
 
+def glance_flowables(block, st) -> list:
+    """Render a report's first screen: the headline, top strengths and development areas, what else to read."""
+    out = [Paragraph(text(block.headline), st["item"])]
+    for column in block.columns:
+        out.append(Paragraph(text(column.heading), st["h2"]))
+        if not column.items:
+            out.append(Paragraph(text(column.empty), st["body"]))
+        items = [ListItem([Paragraph(text(item.title), st["body"]), Paragraph(text(item.detail), st["detail"])],
+                          value=None) for item in column.items]
+        if items:
+            regular, _ = register_fonts()
+            out.append(ListFlowable(items, bulletType="1", bulletFontName=regular, bulletFontSize=9.5,
+                                    leftIndent=16))
+        if column.more:
+            out.append(Paragraph(text(f"{column.more}: see “{column.heading.removeprefix('Top ').capitalize()}”."),
+                                 st["detail"]))
+    out += [Paragraph(text(t), st["body"]) for t in block.more]
+    return out + [Spacer(1, 6)]
+
+
 BLOCKS = MappingProxyType({
     "paragraphs": paragraphs_flowables, "subheading": subheading_flowables, "notice": notice_flowables,
     "facts": facts_flowables, "table": table_flowables, "chart": chart_flowables, "list": list_flowables,
+    "glance": glance_flowables,
 })

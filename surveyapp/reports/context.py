@@ -145,6 +145,10 @@ class ReportContext:
         """Fill a definition's wording with this report's values."""
         return fill(template, self.wording)
 
+    def section_id(self, section_type: str) -> str | None:
+        """Return the id of this report's first section of a type, or None when it has none."""
+        return next((s.id for s in self.definition.sections if s.type == section_type), None)
+
     @property
     def definition(self) -> ReportDefinition:
         """Return the report definition."""

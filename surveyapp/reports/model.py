@@ -39,8 +39,16 @@ def build_report(inputs: ReportInputs) -> Report:
         author=ctx.fill(inputs.definition.author),
         subject=f"{subject}: {inputs.framework.title}, {inputs.round['title']}",
         date=inputs.date, filename=report_filename(inputs.round["id"], inputs.definition.kind, subject),
-        sections=sections,
+        sections=sections, context=report_context(inputs.framework.title, inputs.round["title"]),
     )
+
+
+def report_context(framework: str, round_title: str) -> str:
+    """Name the framework and round once, e.g. 'Strategic planning self-assessment, 2026/27 round'."""
+    # demo and real round titles often repeat the framework's name: say it once
+    if framework.lower() in round_title.lower():
+        return round_title
+    return f"{framework}, {round_title}"
 
 
 def report_filename(round_id: int, kind: str, subject: str) -> str:

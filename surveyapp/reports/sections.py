@@ -6,6 +6,8 @@ from surveyapp.reports.blocks import (
     SUPPRESSED,
     Chart,
     Facts,
+    Highlights,
+    Item,
     Notice,
     Paragraphs,
     Section,
@@ -22,6 +24,7 @@ from surveyapp.reports.context import ReportContext
 # Differences smaller than this are described as "close to" in plain-words summaries.
 NEAR = 0.25
 RADAR_MIN_DOMAINS = 3
+GLANCE_ITEMS = 3  # strengths and development areas on a report's first screen
 
 
 def section(ctx: ReportContext, spec, *blocks) -> Section:
@@ -105,6 +108,26 @@ def domain_chart(ctx: ReportContext, chart_id: str, title: str, series: list[tup
     kind = "radar" if len(domains) >= RADAR_MIN_DOMAINS else "bars"
     return Chart(id=chart_id, chart=kind, title=title, description=description, categories=categories,
                  series=tuple(chart_series), low=low, high=high, value_label="Score", table=table)
+
+
+def glance_column(ctx: ReportContext, heading: str, section_type: str, items: list[Item], noun: str,
+                  empty: str) -> Highlights:
+    """Make one column of a report's first screen: at most GLANCE_ITEMS items and a link to all of them."""
+    target = ctx.section_id(section_type)
+    more = f"All {len(items)} {noun}" if len(items) > GLANCE_ITEMS and target else ""
+    return Highlights(heading=heading, items=tuple(items[:GLANCE_ITEMS]), empty=empty, more=more,
+                      target=target or "")
+
+
+def glance_links(ctx: ReportContext) -> tuple[tuple[str, str], ...]:
+    """Point from the first screen to the plan and the change since the last round, where the report has them."""
+    links = []
+    for section_type, words in (("improvement_plan", "See the improvement plan"),
+                                ("change", "See how the scores changed since the last round")):
+        target = ctx.section_id(section_type)
+        if target:
+            links.append((words, target))
+    return tuple(links)
 
 
 def compare(value, benchmark) -> str:
