@@ -201,6 +201,12 @@ def fmt_count(value) -> str:
     return MISSING if is_missing(value) else str(int(value))
 
 
+def ordinal(number: int) -> str:
+    """Write a whole number as an ordinal: 1st, 2nd, 3rd, 11th, 22nd, 80th."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
 def fmt_number(value) -> str:
     """Format a scale value or rule threshold without needless decimals: 5, 1.5."""
     number = float(value)

@@ -169,7 +169,7 @@ def domain_table(ctx: GroupContext, spec):
     records = [ctx.own(level, item) for item, _title, level in items]
     return section(ctx, spec, _notice(ctx) if ctx.suppressed else None, make_table(
         "domain-scores", "Domain scores",
-        ("Domain", "Mean", "Median", "Lower–upper quartile", "Organisations", "Respondents", "Tayside mean"),
+        ("Domain", "Average", "Median", "Lower–upper quartile", "Organisations", "Respondents", "Tayside average"),
         rows, (False,) + (True,) * 6, ctx.min_group, widths=(3, 1, 1, 1.4, 1.5, 1.5, 1),
         extra_notes=spread_notes(ctx, records)))
 
@@ -260,7 +260,7 @@ def indicator_detail(ctx: GroupContext, spec):
         records = [ctx.own("indicator", indicator.id) for indicator in domain.scored_indicators]
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,
-            ("Indicator", "Mean", "Median", "Lower–upper quartile", "Organisations", "Tayside mean"),
+            ("Indicator", "Average", "Median", "Lower–upper quartile", "Organisations", "Tayside average"),
             rows, (False,) + (True,) * 5, ctx.min_group, widths=(4.6, 1, 1, 1.4, 1.5, 1),
             extra_notes=spread_notes(ctx, records)))
     return section(ctx, spec, *blocks)

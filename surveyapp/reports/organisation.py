@@ -17,6 +17,7 @@ from surveyapp.reports.blocks import (
     hidden,
     is_missing,
     make_table,
+    ordinal,
     score_cell,
     suppressible,
     text_cell,
@@ -153,12 +154,12 @@ def domain_table(ctx: OrganisationContext, spec):
         ))
         rows_spread.append((text_cell(title), *(_spread_cell(records[by]) for by in ("area", "sector", "tayside"))))
     scores = make_table(
-        "domain-scores", "Domain scores and benchmarks",
-        ("Domain", "Your score", f"{ctx.area} mean", f"{ctx.sector} mean", "Tayside mean",
-         f"Percentile in {ctx.area}", f"Percentile in {ctx.sector}"),
+        "domain-scores", "Domain scores and averages",
+        ("Domain", "Your score", f"{ctx.area} average", f"{ctx.sector} average", "Tayside average",
+         f"Your position in {ctx.area}", f"Your position in {ctx.sector}"),
         rows_scores, (False,) + (True,) * 6, ctx.min_group, widths=(3.2, 1, 1, 1, 1, 1.1, 1.1),
-        extra_notes=("Percentile: the percentage of organisations in the group scoring lower "
-                     "(ties count half).",))
+        extra_notes=("Position: the percentile, the percentage of organisations in the group scoring lower "
+                     "(ties count half); the 80th percentile means that 80% scored lower.",))
     spread = make_table(
         "domain-spread", "How spread out the comparison groups are",
         ("Domain", ctx.area, ctx.sector, "Tayside"), rows_spread, (False, True, True, True), ctx.min_group,
@@ -168,8 +169,8 @@ def domain_table(ctx: OrganisationContext, spec):
 
 
 def _percentile(value) -> str:
-    """Format a percentile rank."""
-    return "–" if is_missing(value) else f"{float(value):.0f}"
+    """Format a percentile rank in words: '80th percentile'."""
+    return "–" if is_missing(value) else f"{ordinal(round(float(value)))} percentile"
 
 
 def _spread_cell(record: dict | None):
@@ -225,7 +226,8 @@ def indicator_detail(ctx: OrganisationContext, spec):
         blocks.append(Subheading(domain.title))
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,
-            ("Indicator", "Your score", f"{ctx.area} mean", f"{ctx.sector} mean", "Tayside mean", "Scored answers"),
+            ("Indicator", "Your score", f"{ctx.area} average", f"{ctx.sector} average", "Tayside average",
+             "Scored answers"),
             rows, (False, True, True, True, True, True), ctx.min_group, widths=(5, 1, 1, 1, 1, 1.1)))
     return section(ctx, spec, *blocks)
 
