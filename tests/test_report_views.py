@@ -125,3 +125,33 @@ def test_group_reports_follow_the_area_rules(web_world, client_as):
     assert "Too few Local authority organisations can be compared" in hidden
     assert commissioner.get(f"{base}/areas/atlantis").status_code == 404
     assert client_as("admin").get(f"{base}/sectors/nhs").status_code == 403
+
+
+OWN_WORDS = "Our peer workers wrote the <b>recovery</b> charter – “nothing about us without us”."
+
+
+def test_text_answers_appear_in_the_organisations_own_report_only(web_world, client_as, db):
+    # Alpha's first submitted respondent answers the open question sp-8-5 in their own words
+    response_id, = db.execute("SELECT id FROM responses WHERE organisation_id = ? AND round_id = ? AND "
+                              "status = 'submitted' ORDER BY id LIMIT 1", [web_world.alpha, web_world.round_id]).fetchone()
+    db.execute("INSERT INTO answers (response_id, indicator_id, domain_id, value, option, text, comment) "
+               "VALUES (?, 'sp-8-5', ?, NULL, NULL, ?, NULL)",
+               [response_id, web_world.framework.domain_of("sp-8-5").id, OWN_WORDS])
+    db.conn.commit()
+    own = page(client_as("alpha_lead").get(org_url(web_world)))
+    section = own.find(id="section-text_answers")
+    assert OWN_WORDS in section.get_text() and web_world.framework.indicator("sp-8-5").text in section.get_text()
+    assert section.find("b") is None  # shown as typed, never as markup
+    pdf = client_as("alpha_lead").get(org_url(web_world, pdf=True))
+    assert "nothing about us without us" in " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    base = f"/results/rounds/{web_world.round_id}"
+    commissioner = client_as("commissioner")
+    for url in (f"{base}/areas/dundee-city", f"{base}/sectors/third-sector", f"{base}/areas/dundee-city/report.pdf"):
+        body = commissioner.get(url)
+        assert body.status_code == 200
+        text = body.get_data(as_text=True) if body.mimetype == "text/html" else " ".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(body.data)).pages)
+        assert "nothing about us" not in text, url
+    # another organisation's own report does not carry Alpha's words either
+    other = client_as("commissioner").get(org_url(web_world, "Dee Street Support (fictional)"))
+    assert "nothing about us" not in other.get_data(as_text=True)

@@ -35,6 +35,8 @@ class ReportInputs:
     organisation_id: int | None = None
     group: str | None = None
     comments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the organisation's own answers to open questions: only ever given to its own report
+    text_answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     plan: tuple | None = None  # plan_records.plan_for_report records; None: this reader may not see them
 
 

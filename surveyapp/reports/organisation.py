@@ -210,6 +210,20 @@ def development(ctx: OrganisationContext, spec):
     return section(ctx, spec, _highlight_items(ctx, ctx.summary.development))
 
 
+def text_answers(ctx: OrganisationContext, spec):
+    """List what the organisation's own respondents wrote in answer to the open questions, domain by domain."""
+    blocks = []
+    for domain in ctx.framework.domains:
+        items = tuple(Item(title=indicator.text, quotes=ctx.inputs.text_answers[indicator.id])
+                      for indicator in domain.indicators
+                      if indicator.type == "text" and ctx.inputs.text_answers.get(indicator.id))
+        if items:
+            blocks += [Subheading(domain.title), ItemList(items=items, quote_label="What your respondents wrote")]
+    if not blocks:
+        return empty_section(ctx, spec)
+    return section(ctx, spec, *blocks)
+
+
 def indicator_detail(ctx: OrganisationContext, spec):
     """Tabulate every scored indicator, one table per domain."""
     by_domain: dict[str, list[dict]] = {}
@@ -286,6 +300,7 @@ def method(ctx: OrganisationContext, spec):
 
 ORGANISATION_SECTIONS = MappingProxyType({
     "cover": cover, "summary": summary, "radar": radar, "domain_table": domain_table,
-    "strengths": strengths, "development": development, "indicator_detail": indicator_detail,
+    "strengths": strengths, "development": development, "text_answers": text_answers,
+    "indicator_detail": indicator_detail,
     "agreement": agreement, "change": change, "improvement_plan": improvement_plan, "method": method,
 })

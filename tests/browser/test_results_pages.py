@@ -76,6 +76,7 @@ def test_organisation_report_page_and_pdf(page, live_server, live_database):
     page.goto(live_server + "/results/?round=5")
     page.get_by_role("link", name=re.compile(re.escape(name))).click()
     assert name in page.locator("h1").inner_text()
+    page.get_by_role("button", name="Show all sections").click()  # the sections after the summary are folded
     chart = page.locator("figure.app-chart svg[role=img]").first
     assert chart.is_visible() and chart.get_attribute("aria-labelledby")
     assert_accessible(page, "organisation report")
