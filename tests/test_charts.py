@@ -6,10 +6,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from surveyapp.render.charts import BarChart, RadarChart, drawing_for
 from surveyapp.render.svg import svg_markup
-from surveyapp.reports.blocks import Chart, Series, make_table
+from surveyapp.reports.blocks import Chart, Series, Table, make_table
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -89,3 +90,29 @@ def test_bars_print_their_values_and_mark_hidden_ones():
     root = parse(svg_markup(drawing_for(bars, 14), "b", "t", "d"))
     texts = [el.text for el in root.iter(f"{SVG}text")]
     assert {"2", "0", "5", "c"} <= set(texts)
+
+
+def test_more_than_eight_domains_get_a_ranked_dot_chart_that_fits_a_phone():
+    from reportlab.graphics.shapes import String
+
+    from surveyapp.render.charts import DotChart
+    from surveyapp.reports.sections import chart_kind
+
+    assert [chart_kind(n) for n in (2, 3, 8, 9, 14)] == ["bars", "radar", "radar", "dots", "dots"]
+    names = tuple(f"Domain number {n} with a name long enough to need a second line" for n in range(9))
+    own = (3.0, 5.5, None, 4.0, 6.0, 1.0, 2.5, 4.5, 3.5)
+    dots = Chart(id="d", chart="dots", title="Domain scores", description="Ranked.", categories=names,
+                 series=(Series("An organisation with a very long name indeed (fictional)", own),
+                         Series("Area average", (4.0,) * 9)),
+                 low=1.0, high=6.0, value_label="Score",
+                 table=Table(id="t", caption="n", columns=("Domain", "Score"), rows=(), numeric=(False, True)))
+    drawing = drawing_for(dots, 14)
+    assert isinstance(drawing, DotChart)
+    labels = [s.text for s in drawing.contents if isinstance(s, String)]
+    firsts = [n for n in range(9) if f"Domain number {n} with a name long enough to" in labels]
+    order = sorted(firsts, key=lambda n: labels.index(f"Domain number {n} with a name long enough to"))
+    assert order == [4, 1, 7, 3, 8, 0, 6, 5, 2]  # highest first, the missing score last
+    # laid out about 26 characters wide: on a 360 px screen its 14 px text shrinks to no less than 13 px
+    assert 360 / drawing.width * 14 >= 13
+    for label in (s for s in drawing.contents if isinstance(s, String)):
+        assert label.x + stringWidth(label.text, label.fontName, label.fontSize) <= drawing.width + 0.5, label.text

@@ -52,7 +52,9 @@ def test_aggregates_mark_suppressed_groups_in_csv_xlsx_and_json(web_world, clien
     sheet = book["overall"]
     header = [c.value for c in sheet[1]]
     nhs = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if row[0] == "NHS")
-    assert nhs[header.index("mean")] == "c" and nhs[header.index("suppressed")] == "true"
+    # the workbook is for people: its headings say "Average", as the reports do
+    assert nhs[header.index("Average")] == "c" and nhs[header.index("Hidden")] == "true"
+    assert not {"mean", "benchmark"} & {str(h).lower() for h in header}
     notes = " ".join(str(row[0].value) for row in book["Notes"].iter_rows())
     assert "too few organisations" in notes and "cannot be worked out" in notes
     records = json.loads(client.get(base + "&format=json").data)

@@ -48,12 +48,13 @@ def test_blocks_follow_up_last_round_then_list_this_rounds_actions(plan):
     assert isinstance(followed, Table) and followed.caption == "Actions agreed after Round one"
     assert followed.columns[-1] == "Change by this round"
     row = [c.text for c in followed.rows[0]]
-    assert row == ["Publish a shared data set & <b>timetable</b>", "l1 Leaders are visible",
+    # indicators by their statements, never by their internal codes
+    assert row == ["Publish a shared data set & <b>timetable</b>", "Leaders are visible",
                    "NHS Tayside Public Health", "31 October 2026", "At risk: overdue",
-                   "l1: up 2.0 (2.0 to 4.0), Dundee City up 1.0 (4.0 to 5.0)"]
+                   "“Leaders are visible”: up 2.0 (2.0 to 4.0), Dundee City up 1.0 (4.0 to 5.0)"]
     assert new.caption == "Actions agreed from this round’s results"
     assert "Change by this round" not in new.columns
-    assert [c.text for c in new.rows[0]] == ["Run joint leadership sessions", "w2 Staff are supported",
+    assert [c.text for c in new.rows[0]] == ["Run joint leadership sessions", "Staff are supported",
                                              "Third Sector Group", "To be agreed", "Not started"]
 
 

@@ -46,6 +46,9 @@ def _block_text(block) -> list[str]:
         return [x for item in block.items for x in (item.title, item.detail, *item.quotes)]
     if block.kind == "chart":
         return [block.title, block.description, *block.categories, *_block_text(block.table)]
+    if block.kind == "glance":
+        return [block.headline, *block.more, *(x for column in block.columns for x in (
+            column.heading, column.empty, *(part for item in column.items for part in (item.title, item.detail))))]
     return [block.caption, *block.columns, *(c.text for row in block.rows for c in row), *block.notes]
 
 
@@ -66,7 +69,7 @@ def alpha_report(round_data, definitions):
 
 def test_sections_follow_the_definition(alpha_report, definitions):
     assert [s.id for s in alpha_report.sections] == [s.id for s in definitions["organisation"].sections]
-    assert alpha_report.title == f"{ALPHA}: self-assessment benchmark report"
+    assert alpha_report.title == f"{ALPHA}: self-assessment results"
     assert alpha_report.date == "22 November 2026"
     assert alpha_report.filename.startswith("round-") and " " not in alpha_report.filename
 
@@ -91,7 +94,7 @@ def test_strengths_and_development_carry_only_this_organisations_submitted_evide
 
 def test_visible_and_suppressed_benchmarks(alpha_report):
     scores = table(alpha_report, "domain_table", "domain-scores")
-    assert scores.columns[:5] == ("Domain", "Your score", "Dundee City mean", "Third sector mean", "Tayside mean")
+    assert scores.columns[:5] == ("Domain", "Your score", "Dundee City average", "Third sector average", "Tayside average")
     first = [c.text for c in scores.rows[0]]
     assert first[:5] == ["Whole-system view and needs assessment", "6.0", "3.8", "3.8", "3.4"]
     assert not scores.has_suppressed

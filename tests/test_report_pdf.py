@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
 
 import pytest
@@ -112,3 +113,78 @@ def test_long_tables_repeat_their_header_and_charts_stay_whole():
     assert all("Statement Average score" in p for p in with_rows)
     chart_pages = [n for n, p in enumerate(pages) if "Radar title" in p or "Radar description ends here." in p]
     assert len(set(chart_pages)) == 1, "the chart was split across pages"
+
+
+WORD = re.compile(r"[^\W\d_][\w’'–-]*")
+
+
+def report_words(report) -> set[str]:
+    """Every word the report's tables and headings hold, as typed."""
+    words = set()
+    for section in report.sections:
+        words.update(WORD.findall(section.heading))
+        for block in section.blocks:
+            tables = [block] if block.kind == "table" else [block.table] if block.kind == "chart" else []
+            for table in tables:
+                texts = [table.caption, *table.columns, *(c.text for row in table.rows for c in row)]
+                words.update(w for t in texts for w in WORD.findall(t))
+    return words
+
+
+def split_words(pdf: bytes, words: set[str]) -> list[str]:
+    """Return each word of the report that the PDF breaks across two lines, as 'piece|rest'."""
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        lines = [line.split() for line in page.extract_text().splitlines() if line.split()]
+        for before, after in itertools.pairwise(lines):
+            head, tail = before[-1], after[0]
+            if (head + tail) in words and not (head in words and tail in words):
+                found.append(f"{head}|{tail}")
+    return found
+
+
+LONG_TITLE = ("Commissioners, providers and people with lived and living experience agree together, in "
+              "writing, the interdisciplinary arrangements for commissioning recovery-oriented services")
+
+
+def test_no_word_is_split_across_lines_in_tables(round_data, definitions):
+    from surveyapp.reports.blocks import Report, Section, make_table, score_cell, text_cell
+
+    # a long indicator title beside the narrow, many-worded columns of an organisation's benchmark table
+    columns = ("Indicator", "Your score", "Perth and Kinross mean", "Third sector mean", "Tayside mean",
+               "Percentile in Perth and Kinross", "Percentile in Third sector")
+    rows = [(text_cell(LONG_TITLE), *(score_cell(4.25) for _ in range(4)), text_cell("80th percentile"),
+             text_cell("Organisations"))]
+    table = make_table("long", "Indicators", columns, rows, (False,) + (True,) * 6, 3,
+                       widths=(3.2, 1, 1, 1, 1, 1.1, 1.1))
+    made = Report(kind="organisation", title="Long titles", author="Tests", subject="Long", date="1 January 2026",
+                  filename="long", sections=(Section("s", "indicator_detail", "Indicator detail", (table,)),))
+    data, _, _ = round_data
+    area = group_report(for_public(data), definitions["area"], "Dundee City", DAY)
+    for report in (made, area):
+        pdf = render_pdf(report)
+        assert split_words(pdf, report_words(report)) == [], report.title
+    assert squash(LONG_TITLE) in squash(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        render_pdf(made))).pages))
+
+
+def test_every_page_names_the_framework_and_round_and_the_contents_list_the_sections(alpha):
+    report, pdf = alpha
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == report.title
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    pages = [squash(p.extract_text()) for p in reader.pages]
+    total = len(pages)
+    for number, text in enumerate(pages, start=1):
+        assert "Strategic planning self-assessment, This year’s round" in text, f"page {number}"
+        assert f"Page {number} of {total}" in text
+    # the title once: the cover names the organisation; no page repeats the report's title
+    assert sum(report.title in text for text in pages) <= 1
+    # a contents list on the first page: every section after the cover, with the page it starts on
+    outline = [item for item in reader.outline if not isinstance(item, list)]
+    first = pages[0]
+    assert "Contents" in first
+    for item in outline[1:]:
+        assert re.search(re.escape(item.title) + r"[ .]*" + str(reader.get_destination_page_number(item) + 1),
+                         first) or re.search(r"[ .]*" + str(reader.get_destination_page_number(item) + 1) + " "
+                                             + re.escape(item.title), first), item.title

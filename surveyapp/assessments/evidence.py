@@ -18,6 +18,25 @@ ORDER BY r.organisation_id, r.id
 """
 
 
+TEXT_ANSWERS_SQL = """
+SELECT a.indicator_id, a.text
+FROM answers AS a
+JOIN responses AS r ON r.id = a.response_id
+WHERE r.round_id = ? AND r.organisation_id = ? AND r.status = 'submitted'
+  AND a.text IS NOT NULL AND trim(a.text) != ''
+ORDER BY r.id
+"""
+
+
+def text_answers(db, round_id: int, organisation_id: int) -> dict[str, tuple[str, ...]]:
+    """Return one organisation's submitted answers to open (text) questions, by indicator, each once."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for indicator, text in db.execute(TEXT_ANSWERS_SQL, [round_id, organisation_id]):
+        if text.strip() not in found[indicator]:
+            found[indicator].append(text.strip())
+    return {indicator: tuple(texts) for indicator, texts in found.items()}
+
+
 def evidence_comments(db, round_id: int, organisation_id: int) -> dict[str, tuple[str, ...]]:
     """Return one organisation's submitted evidence comments, by indicator."""
     return all_evidence_comments(db, round_id, organisation_id).get(organisation_id, {})

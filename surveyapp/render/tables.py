@@ -19,6 +19,16 @@ from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.reports.blocks import SUPPRESSED, suppression_note
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)
+# The workbook is read by people: its headings use the reports' words ("average", never "benchmark" or
+# "mean"). CSV and JSON keep the column keys of `surveyapp benchmark`, which scripts rely on.
+AGGREGATE_HEADINGS = {
+    "organisation": "Organisation number", "organisation_name": "Organisation", "area": "Area",
+    "sector": "Sector", "domain": "Domain code", "indicator": "Indicator code",
+    "n_organisations": "Organisations", "n_respondents": "Respondents",
+    "mean": "Average", "median": "Median", "q1": "Lower quartile", "q3": "Upper quartile",
+    "n_scoring": "Scored answers", "n_non_scoring": "Answers not scored (such as not applicable)",
+    "n_blank": "Left blank", "suppressed": "Hidden", "reason": "Why hidden",
+}
 
 
 @dataclass(frozen=True)
@@ -61,13 +71,16 @@ def csv_text(columns, rows) -> str:
     return out.getvalue()
 
 
-def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = ()) -> bytes:
-    """Return a workbook with one worksheet per sheet and a Notes sheet, text cells neutralised."""
+def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = (), headings=None) -> bytes:
+    """Return a workbook with one worksheet per sheet and a Notes sheet, text cells neutralised.
+
+    `headings` maps column keys to the words a reader sees in the first row.
+    """
     book = Workbook()
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(_sheet_name(sheet.name))
-        ws.append([neutralise(c) for c in sheet.columns])
+        ws.append([neutralise((headings or {}).get(c, c)) for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
@@ -96,9 +109,10 @@ def aggregate_notes(min_group: int) -> tuple[str, ...]:
     """Return the notes that explain an aggregates export."""
     return (
         suppression_note(min_group),
-        "suppressed: true when the group's numbers are hidden.",
-        "mean, median, q1, q3: over organisations' own scores, each organisation counted once; "
-        "quartiles by linear interpolation.",
-        "n_scoring, n_non_scoring, n_blank: answers that were scored, non-scoring options such as "
-        "'not applicable', and questions left blank.",
+        "Hidden (suppressed in CSV and JSON): true when the group's numbers are hidden.",
+        "Average, Median, Lower and Upper quartile (mean, median, q1, q3 in CSV and JSON): over organisations' "
+        "own scores, each organisation counted once; quartiles by linear interpolation. The reports call the "
+        "average of an area, a sector or Tayside the area, sector or Tayside average.",
+        "Scored answers, Answers not scored, Left blank (n_scoring, n_non_scoring, n_blank): answers that were "
+        "scored, non-scoring options such as 'not applicable', and questions left blank.",
     )

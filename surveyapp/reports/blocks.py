@@ -127,7 +127,29 @@ class Notice:
     text: str
 
 
-Block = Table | Chart | ItemList | Paragraphs | Facts | Subheading | Notice
+@dataclass(frozen=True)
+class Highlights:
+    """One column of a report's first screen: a few top items and a link to the section with all of them."""
+
+    heading: str
+    items: tuple[Item, ...]
+    empty: str = ""                    # said when there are no items
+    more: str = ""                     # link text to the full section, e.g. "All 4 strengths"
+    target: str = ""                   # the id of that section
+
+
+@dataclass(frozen=True)
+class Glance:
+    """A report's first screen: where the subject stands, where it is strong, where to act, what changed."""
+
+    kind: ClassVar[str] = "glance"
+    headline: str                      # the overall position, in one sentence
+    columns: tuple[Highlights, ...]    # top strengths, top development areas
+    more: tuple[str, ...] = ()         # said after the columns: other comparisons, the change since last round
+    links: tuple[tuple[str, str], ...] = ()  # (link text, section id), e.g. the improvement plan
+
+
+Block = Table | Chart | ItemList | Paragraphs | Facts | Subheading | Notice | Glance
 
 
 @dataclass(frozen=True)
@@ -147,6 +169,7 @@ class Report:
     date: str
     filename: str                      # a safe file name stem for downloads
     sections: tuple[Section, ...]
+    context: str = ""                  # the framework and round, e.g. for every PDF page's header
 
     def section(self, section_id: str) -> Section | None:
         """Return the section with this id, if the report has it."""
@@ -176,6 +199,12 @@ def fmt_gap(value) -> str:
 def fmt_count(value) -> str:
     """Format a whole number, or the missing mark."""
     return MISSING if is_missing(value) else str(int(value))
+
+
+def ordinal(number: int) -> str:
+    """Write a whole number as an ordinal: 1st, 2nd, 3rd, 11th, 22nd, 80th."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
 
 
 def fmt_number(value) -> str:

@@ -35,6 +35,8 @@ class ReportInputs:
     organisation_id: int | None = None
     group: str | None = None
     comments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the organisation's own answers to open questions: only ever given to its own report
+    text_answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     plan: tuple | None = None  # plan_records.plan_for_report records; None: this reader may not see them
 
 
@@ -144,6 +146,10 @@ class ReportContext:
     def fill(self, template: str) -> str:
         """Fill a definition's wording with this report's values."""
         return fill(template, self.wording)
+
+    def section_id(self, section_type: str) -> str | None:
+        """Return the id of this report's first section of a type, or None when it has none."""
+        return next((s.id for s in self.definition.sections if s.type == section_type), None)
 
     @property
     def definition(self) -> ReportDefinition:

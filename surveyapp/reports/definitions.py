@@ -18,7 +18,7 @@ TOP_KEYS = {"kind": True, "title": True, "author": True, "sections": True, "desc
 SECTION_KEYS = {"type": True, "heading": True, "text": False, "empty": False, "id": False}
 # Which section types each kind of report may use, in a sensible default order.
 SECTION_TYPES = {
-    "organisation": ("cover", "summary", "radar", "domain_table", "strengths", "development",
+    "organisation": ("cover", "summary", "radar", "domain_table", "strengths", "development", "text_answers",
                      "indicator_detail", "agreement", "change", "improvement_plan", "method"),
     "area": ("cover", "summary", "radar", "domain_table", "distribution", "strengths", "development",
              "indicator_detail", "agreement", "change", "improvement_plan", "method"),

@@ -12,6 +12,7 @@ from surveyapp.benchmarks.summaries import change_since
 from surveyapp.reports.blocks import (
     COMPLEMENT,
     Chart,
+    Glance,
     Item,
     ItemList,
     Notice,
@@ -37,6 +38,8 @@ from surveyapp.reports.sections import (
     cover_section,
     domain_chart,
     empty_section,
+    glance_column,
+    glance_links,
     method_section,
     section,
 )
@@ -82,16 +85,18 @@ def summary(ctx: GroupContext, spec):
         return section(ctx, spec, _notice(ctx))
     low, high = ctx.scale_range
     tayside = ctx.stats("tayside", "overall", None)
+    headline = (f"Average overall score {fmt_score(overall['mean'])} on a scale of {fmt_number(low)} to "
+                f"{fmt_number(high)}")
+    after = []
+    if tayside and not is_missing(tayside["mean"]):
+        headline += f": {compare(overall['mean'], tayside['mean'])} the Tayside average of {fmt_score(tayside['mean'])}"
     sentences = [
         f"{fmt_count(overall['n_organisations'])} {_members(ctx)} submitted "
         f"{fmt_count(overall['n_respondents'])} responses in this round.",
-        f"Their average overall score was {fmt_score(overall['mean'])} on a scale of {fmt_number(low)} to "
-        f"{fmt_number(high)} (median {fmt_score(overall['median'])}; the middle half of organisations scored "
-        f"between {fmt_score(overall['q1'])} and {fmt_score(overall['q3'])}).",
     ]
-    if tayside and not is_missing(tayside["mean"]):
-        sentences.append(f"That is {compare(overall['mean'], tayside['mean'])} the Tayside average of "
-                         f"{fmt_score(tayside['mean'])}.")
+    if overall.get("spread_shown", True) and not is_missing(overall.get("median")):
+        sentences.append(f"Their median overall score was {fmt_score(overall['median'])}; the middle half of "
+                         f"organisations scored between {fmt_score(overall['q1'])} and {fmt_score(overall['q3'])}.")
     domains = [(d, ctx.own("domain", d.id)) for d in ctx.scored_domains]
     shown = [(d, r) for d, r in domains if r and not hidden(r) and not is_missing(r["mean"])]
     more = []
@@ -105,8 +110,27 @@ def summary(ctx: GroupContext, spec):
                 f"{len(weak)} shared development {'area' if len(weak) == 1 else 'areas'}.")
     moved = _overall_change(ctx)
     if moved is not None:
-        more.append(f"Since {ctx.wording['previous_round']} the average overall score has {change_words(moved)}.")
-    return section(ctx, spec, Paragraphs((" ".join(sentences), " ".join(more))))
+        after.append(f"Since {ctx.wording['previous_round']} it has {change_words(moved)}.")
+    glance = Glance(
+        headline=headline + ".", more=tuple(after),
+        columns=(glance_column(ctx, "Top shared strengths", "strengths", _glance_items(ctx, strong),
+                               "shared strengths", "No indicator reached the average for a shared strength."),
+                 glance_column(ctx, "Top shared development areas", "development", _glance_items(ctx, weak),
+                               "shared development areas",
+                               "No indicator met the rule for a shared development area.")),
+        links=glance_links(ctx))
+    return section(ctx, spec, glance, Paragraphs((" ".join(sentences), " ".join(more))))
+
+
+def _glance_items(ctx: GroupContext, records: list[dict]) -> list[Item]:
+    """Turn shared strength or development records into short items for the first screen."""
+    items = []
+    for record in records:
+        detail = f"Average {fmt_score(record['mean'])}"
+        if not is_missing(record["tayside_mean"]):
+            detail += f"; Tayside average {fmt_score(record['tayside_mean'])}"
+        items.append(Item(title=ctx.indicator_texts[record["indicator"]], detail=detail))
+    return items
 
 
 def _overall_change(ctx: GroupContext):
@@ -145,7 +169,7 @@ def domain_table(ctx: GroupContext, spec):
     records = [ctx.own(level, item) for item, _title, level in items]
     return section(ctx, spec, _notice(ctx) if ctx.suppressed else None, make_table(
         "domain-scores", "Domain scores",
-        ("Domain", "Mean", "Median", "Lower–upper quartile", "Organisations", "Respondents", "Tayside mean"),
+        ("Domain", "Average", "Median", "Lower–upper quartile", "Organisations", "Respondents", "Tayside average"),
         rows, (False,) + (True,) * 6, ctx.min_group, widths=(3, 1, 1, 1.4, 1.5, 1.5, 1),
         extra_notes=spread_notes(ctx, records)))
 
@@ -236,7 +260,7 @@ def indicator_detail(ctx: GroupContext, spec):
         records = [ctx.own("indicator", indicator.id) for indicator in domain.scored_indicators]
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,
-            ("Indicator", "Mean", "Median", "Lower–upper quartile", "Organisations", "Tayside mean"),
+            ("Indicator", "Average", "Median", "Lower–upper quartile", "Organisations", "Tayside average"),
             rows, (False,) + (True,) * 5, ctx.min_group, widths=(4.6, 1, 1, 1.4, 1.5, 1),
             extra_notes=spread_notes(ctx, records)))
     return section(ctx, spec, *blocks)

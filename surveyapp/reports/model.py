@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from surveyapp.assessments.evidence import evidence_comments
+from surveyapp.assessments.evidence import evidence_comments, text_answers
 from surveyapp.assessments.rounds import get_round, previous_round_id
 from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.disclosure import Viewer
@@ -39,8 +39,16 @@ def build_report(inputs: ReportInputs) -> Report:
         author=ctx.fill(inputs.definition.author),
         subject=f"{subject}: {inputs.framework.title}, {inputs.round['title']}",
         date=inputs.date, filename=report_filename(inputs.round["id"], inputs.definition.kind, subject),
-        sections=sections,
+        sections=sections, context=report_context(inputs.framework.title, inputs.round["title"]),
     )
+
+
+def report_context(framework: str, round_title: str) -> str:
+    """Name the framework and round once, e.g. 'Strategic planning self-assessment, 2026/27 round'."""
+    # demo and real round titles often repeat the framework's name: say it once
+    if framework.lower() in round_title.lower():
+        return round_title
+    return f"{framework}, {round_title}"
 
 
 def report_filename(round_id: int, kind: str, subject: str) -> str:
@@ -89,7 +97,7 @@ class RoundData:
 
     def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
                group: str | None = None, comments=None, date: dt.date | None = None,
-               plan=None) -> ReportInputs:
+               plan=None, answers=None) -> ReportInputs:
         """Return the inputs of one report in this round; only a copy published for a viewer has any."""
         if self.viewer is None:
             raise ValueError("a report is built from figures published for its reader: use RoundData.for_viewer")
@@ -100,7 +108,7 @@ class RoundData:
             previous_round={"id": self.previous_round["id"], "title": self.previous_round["title"]}
             if self.previous_round else None,
             date=format_date(date or dt.date.today()), organisation_id=organisation_id, group=group,
-            comments=comments or {}, plan=None if plan is None else tuple(plan),
+            comments=comments or {}, plan=None if plan is None else tuple(plan), text_answers=answers or {},
         )
 
 
@@ -110,8 +118,9 @@ def organisation_report(db, data: RoundData, definition: ReportDefinition, organ
     comments = evidence_comments(db, data.round["id"], organisation_id)
     plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
                            viewer=data.viewer)
+    answers = text_answers(db, data.round["id"], organisation_id)
     return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date,
-                                    plan=plan))
+                                    plan=plan, answers=answers))
 
 
 def group_report(data: RoundData, definition: ReportDefinition, group: str,

@@ -5,6 +5,7 @@ from types import MappingProxyType
 
 from surveyapp.benchmarks.summaries import organisation_agreement
 from surveyapp.reports.blocks import (
+    Glance,
     Item,
     ItemList,
     Paragraphs,
@@ -16,6 +17,7 @@ from surveyapp.reports.blocks import (
     hidden,
     is_missing,
     make_table,
+    ordinal,
     score_cell,
     suppressible,
     text_cell,
@@ -28,6 +30,8 @@ from surveyapp.reports.sections import (
     cover_section,
     domain_chart,
     empty_section,
+    glance_column,
+    glance_links,
     method_section,
     section,
 )
@@ -53,17 +57,16 @@ def cover(ctx: OrganisationContext, spec):
 
 
 def summary(ctx: OrganisationContext, spec):
-    """Describe the results in plain words."""
+    """Open the report: the overall position, top strengths and development areas, then plain words."""
     org, overall = ctx.organisation, ctx.summary.overall
-    low, high = ctx.scale_range
     n = org["n_respondents"]
     sentences = [f"{org['name']} submitted {n} {'response' if n == 1 else 'responses'} in this round."]
     if is_missing(overall["score"]):
         sentences.append("None of its answers could be scored, so it has no overall score.")
         return section(ctx, spec, Paragraphs(tuple(sentences)))
-    sentences.append(f"Its overall score was {fmt_score(overall['score'])} on a scale of "
-                     f"{fmt_number(low)} to {fmt_number(high)}.")
-    sentences.append(_comparison_sentence(ctx, overall["score"]))
+    headline, more = _position(ctx, overall["score"])
+    if not is_missing(overall.get("change")):
+        more.append(f"Since {ctx.wording['previous_round']} it has {change_words(overall['change'])}.")
     scored = [d for d in ctx.summary.domains if not is_missing(d["score"])]
     if len(scored) > 1:
         best = max(scored, key=lambda d: d["score"])
@@ -74,35 +77,51 @@ def summary(ctx: OrganisationContext, spec):
                      f"{'strength' if len(ctx.summary.strengths) == 1 else 'strengths'} and "
                      f"{len(ctx.summary.development)} development "
                      f"{'area' if len(ctx.summary.development) == 1 else 'areas'}.")
-    if not is_missing(overall.get("change")):
-        sentences.append(f"Since {ctx.wording['previous_round']} its overall score has "
-                         f"{change_words(overall['change'])}.")
     if n >= 2:
         flagged = sum(1 for i in ctx.summary.indicators if i.get("low_agreement"))
         sentences.append(f"Its respondents were two or more levels apart on {flagged} "
                          f"{'indicator' if flagged == 1 else 'indicators'}.")
-    return section(ctx, spec, Paragraphs((" ".join(sentences[:3]), " ".join(sentences[3:]))))
+    glance = Glance(
+        headline=headline, more=(" ".join(more),) if more else (),
+        columns=(glance_column(ctx, "Top strengths", "strengths", _glance_items(ctx, ctx.summary.strengths),
+                               "strengths", "No indicator reached the score for a strength."),
+                 glance_column(ctx, "Top development areas", "development",
+                               _glance_items(ctx, ctx.summary.development), "development areas",
+                               "No indicator met the rule for a development area.")),
+        links=glance_links(ctx))
+    return section(ctx, spec, glance, Paragraphs((" ".join(sentences),)))
 
 
-def _comparison_sentence(ctx: OrganisationContext, score) -> str:
-    """Compare the overall score with the area and Tayside, saying when the area is hidden."""
+def _glance_items(ctx: OrganisationContext, records: list[dict]) -> list[Item]:
+    """Turn strength or development records into short items for the first screen."""
+    return [Item(title=r["text"], detail=_glance_detail(ctx, r)) for r in records]
+
+
+def _glance_detail(ctx: OrganisationContext, record: dict) -> str:
+    """Give a highlight's score beside its benchmark, e.g. 'Score 6.0; Dundee City average 3.8'."""
+    name = ctx.area if record["benchmark"] == "area" else "Tayside"
+    detail = f"Score {fmt_score(record['score'])}"
+    if not is_missing(record.get("benchmark_mean")):
+        detail += f"; {name} average {fmt_score(record['benchmark_mean'])}"
+    return detail
+
+
+def _position(ctx: OrganisationContext, score) -> tuple[str, list[str]]:
+    """Say the overall score against the area average; then, apart, against Tayside or why the area is hidden."""
+    low, high = ctx.scale_range
     area, tayside = ctx.benchmark("area", "overall"), ctx.benchmark("tayside", "overall")
-    parts = []
+    headline = f"Overall score {fmt_score(score)} on a scale of {fmt_number(low)} to {fmt_number(high)}"
+    more = []
     if hidden(area):
-        parts.append(f"The {ctx.area} average is not shown because fewer than {ctx.min_group} "
-                     f"organisations there can be compared")
-        if not is_missing(_mean(tayside)):
-            parts.append(f"; the score is {compare(score, tayside['mean'])} the Tayside average of "
-                         f"{fmt_score(tayside['mean'])}.")
-        else:
-            parts.append(".")
-        return "".join(parts)
-    if is_missing(_mean(area)):
-        return "There is no area average to compare with."
-    text = f"That is {compare(score, area['mean'])} the {ctx.area} average of {fmt_score(area['mean'])}"
+        more.append(f"The {ctx.area} average is not shown because fewer than {ctx.min_group} "
+                    f"organisations there can be compared.")
+    elif is_missing(_mean(area)):
+        more.append("There is no area average to compare with.")
+    else:
+        headline += f": {compare(score, area['mean'])} the {ctx.area} average of {fmt_score(area['mean'])}"
     if not is_missing(_mean(tayside)):
-        text += f" and {compare(score, tayside['mean'])} the Tayside average of {fmt_score(tayside['mean'])}"
-    return text + "."
+        more.append(f"It is {compare(score, tayside['mean'])} the Tayside average of {fmt_score(tayside['mean'])}.")
+    return headline + ".", more
 
 
 def radar(ctx: OrganisationContext, spec):
@@ -135,12 +154,12 @@ def domain_table(ctx: OrganisationContext, spec):
         ))
         rows_spread.append((text_cell(title), *(_spread_cell(records[by]) for by in ("area", "sector", "tayside"))))
     scores = make_table(
-        "domain-scores", "Domain scores and benchmarks",
-        ("Domain", "Your score", f"{ctx.area} mean", f"{ctx.sector} mean", "Tayside mean",
-         f"Percentile in {ctx.area}", f"Percentile in {ctx.sector}"),
+        "domain-scores", "Domain scores and averages",
+        ("Domain", "Your score", f"{ctx.area} average", f"{ctx.sector} average", "Tayside average",
+         f"Your position in {ctx.area}", f"Your position in {ctx.sector}"),
         rows_scores, (False,) + (True,) * 6, ctx.min_group, widths=(3.2, 1, 1, 1, 1, 1.1, 1.1),
-        extra_notes=("Percentile: the percentage of organisations in the group scoring lower "
-                     "(ties count half).",))
+        extra_notes=("Position: the percentile, the percentage of organisations in the group scoring lower "
+                     "(ties count half); the 80th percentile means that 80% scored lower.",))
     spread = make_table(
         "domain-spread", "How spread out the comparison groups are",
         ("Domain", ctx.area, ctx.sector, "Tayside"), rows_spread, (False, True, True, True), ctx.min_group,
@@ -150,8 +169,8 @@ def domain_table(ctx: OrganisationContext, spec):
 
 
 def _percentile(value) -> str:
-    """Format a percentile rank."""
-    return "–" if is_missing(value) else f"{float(value):.0f}"
+    """Format a percentile rank in words: '80th percentile'."""
+    return "–" if is_missing(value) else f"{ordinal(round(float(value)))} percentile"
 
 
 def _spread_cell(record: dict | None):
@@ -191,6 +210,20 @@ def development(ctx: OrganisationContext, spec):
     return section(ctx, spec, _highlight_items(ctx, ctx.summary.development))
 
 
+def text_answers(ctx: OrganisationContext, spec):
+    """List what the organisation's own respondents wrote in answer to the open questions, domain by domain."""
+    blocks = []
+    for domain in ctx.framework.domains:
+        items = tuple(Item(title=indicator.text, quotes=ctx.inputs.text_answers[indicator.id])
+                      for indicator in domain.indicators
+                      if indicator.type == "text" and ctx.inputs.text_answers.get(indicator.id))
+        if items:
+            blocks += [Subheading(domain.title), ItemList(items=items, quote_label="What your respondents wrote")]
+    if not blocks:
+        return empty_section(ctx, spec)
+    return section(ctx, spec, *blocks)
+
+
 def indicator_detail(ctx: OrganisationContext, spec):
     """Tabulate every scored indicator, one table per domain."""
     by_domain: dict[str, list[dict]] = {}
@@ -207,7 +240,8 @@ def indicator_detail(ctx: OrganisationContext, spec):
         blocks.append(Subheading(domain.title))
         blocks.append(make_table(
             f"indicators-{domain.id}", domain.title,
-            ("Indicator", "Your score", f"{ctx.area} mean", f"{ctx.sector} mean", "Tayside mean", "Scored answers"),
+            ("Indicator", "Your score", f"{ctx.area} average", f"{ctx.sector} average", "Tayside average",
+             "Scored answers"),
             rows, (False, True, True, True, True, True), ctx.min_group, widths=(5, 1, 1, 1, 1, 1.1)))
     return section(ctx, spec, *blocks)
 
@@ -266,6 +300,7 @@ def method(ctx: OrganisationContext, spec):
 
 ORGANISATION_SECTIONS = MappingProxyType({
     "cover": cover, "summary": summary, "radar": radar, "domain_table": domain_table,
-    "strengths": strengths, "development": development, "indicator_detail": indicator_detail,
+    "strengths": strengths, "development": development, "text_answers": text_answers,
+    "indicator_detail": indicator_detail,
     "agreement": agreement, "change": change, "improvement_plan": improvement_plan, "method": method,
 })

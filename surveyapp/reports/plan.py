@@ -32,7 +32,7 @@ def change_text(record: dict) -> str:
     """Say how each indicator moved for the organisation and its area, or why it cannot be said yet."""
     if record["progress_state"] != "compared":
         return record["progress_label"]
-    return "; ".join(f"{i['indicator']}: {i['organisation_change_text']}, {record['area']} "
+    return "; ".join(f"“{i['text']}”: {i['organisation_change_text']}, {record['area']} "
                      f"{i['area_change_text']}" for i in record["indicators"])
 
 
@@ -45,7 +45,7 @@ def plan_table(table_id: str, caption: str, records, min_group: int, *, with_org
     for r in records:
         cells = [text_cell(r["organisation"])] if with_organisation else []
         cells += [text_cell(r["action"]),
-                  text_cell("; ".join(f"{i['indicator']} {i['text']}" for i in r["indicators"])),
+                  text_cell("; ".join(i["text"] for i in r["indicators"])),
                   text_cell(r["lead"]), text_cell(long_date(r["target_date"]) or "To be agreed"),
                   text_cell(status_text(r))]
         if with_change:

@@ -6,6 +6,8 @@ from surveyapp.reports.blocks import (
     SUPPRESSED,
     Chart,
     Facts,
+    Highlights,
+    Item,
     Notice,
     Paragraphs,
     Section,
@@ -22,6 +24,8 @@ from surveyapp.reports.context import ReportContext
 # Differences smaller than this are described as "close to" in plain-words summaries.
 NEAR = 0.25
 RADAR_MIN_DOMAINS = 3
+RADAR_MAX_DOMAINS = 8
+GLANCE_ITEMS = 3  # strengths and development areas on a report's first screen
 
 
 def section(ctx: ReportContext, spec, *blocks) -> Section:
@@ -102,9 +106,39 @@ def domain_chart(ctx: ReportContext, chart_id: str, title: str, series: list[tup
     table = make_table(f"{chart_id}-data", f"{title}: the numbers", ("Domain", *(s[0] for s in series)),
                        rows, (False,) + (True,) * len(series), ctx.min_group,
                        widths=(4,) + (1.3,) * len(series))
-    kind = "radar" if len(domains) >= RADAR_MIN_DOMAINS else "bars"
+    kind = chart_kind(len(domains))
+    if kind == "dots":
+        description += f" Domains are ranked from the highest score of {series[0][0]} to the lowest."
     return Chart(id=chart_id, chart=kind, title=title, description=description, categories=categories,
                  series=tuple(chart_series), low=low, high=high, value_label="Score", table=table)
+
+
+def glance_column(ctx: ReportContext, heading: str, section_type: str, items: list[Item], noun: str,
+                  empty: str) -> Highlights:
+    """Make one column of a report's first screen: at most GLANCE_ITEMS items and a link to all of them."""
+    target = ctx.section_id(section_type)
+    more = f"All {len(items)} {noun}" if len(items) > GLANCE_ITEMS and target else ""
+    return Highlights(heading=heading, items=tuple(items[:GLANCE_ITEMS]), empty=empty, more=more,
+                      target=target or "")
+
+
+def glance_links(ctx: ReportContext) -> tuple[tuple[str, str], ...]:
+    """Point from the first screen to the plan and the change since the last round, where the report has them."""
+    links = []
+    for section_type, words in (("improvement_plan", "See the improvement plan"),
+                                ("change", "See how the scores changed since the last round")):
+        target = ctx.section_id(section_type)
+        if target:
+            links.append((words, target))
+    return tuple(links)
+
+
+def chart_kind(categories: int) -> str:
+    """Choose the chart for domain scores: bars for one or two, a radar up to eight, then a ranked dot chart."""
+    # a radar with more than about eight spokes cannot be read, least of all on a phone
+    if categories < RADAR_MIN_DOMAINS:
+        return "bars"
+    return "radar" if categories <= RADAR_MAX_DOMAINS else "dots"
 
 
 def compare(value, benchmark) -> str:

@@ -27,7 +27,7 @@ from surveyapp.plans.records import plan_for_report
 from surveyapp.render.charts import drawing_for
 from surveyapp.render.pdf import render_pdf
 from surveyapp.render.svg import svg_markup
-from surveyapp.render.tables import Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
+from surveyapp.render.tables import AGGREGATE_HEADINGS, Sheet, aggregate_notes, aggregate_rows, csv_text, xlsx_bytes
 from surveyapp.reports.blocks import HEAT_BANDS
 from surveyapp.reports.dashboard import Filters, build_dashboard, indicator_distribution
 from surveyapp.reports.definitions import load_report_file
@@ -263,7 +263,7 @@ def aggregates(round_id):
         columns = record_columns(by, each)
         records = [r for r in benchmark_records(data.bench, by, each) if _visible_record(r)]
         sheets.append(Sheet(each, tuple(columns), aggregate_rows(records, columns)))
-    return _download(xlsx_bytes(sheets, aggregate_notes(data.bench.min_group)), XLSX,
+    return _download(xlsx_bytes(sheets, aggregate_notes(data.bench.min_group), AGGREGATE_HEADINGS), XLSX,
                      f"round-{round_id}-{by}.xlsx")
 
 
