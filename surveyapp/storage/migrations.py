@@ -1,7 +1,9 @@
 """The database schema, only ever changed by named, ordered migrations."""
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from surveyapp.storage.light_sqlite_utils import sqlite_utils
+
+Migrations = sqlite_utils.migrations.Migrations
 
 migrations = Migrations("surveyapp")
 
