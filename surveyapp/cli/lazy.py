@@ -35,15 +35,15 @@ COMMANDS = {
 WITHOUT_WEB = {"init-db": ("surveyapp.cli.main", "init_db")}
 
 
-def _app_without_web():
-    """Build the app with its settings and database, not its pages."""
-    from surveyapp import create_app
-
-    return create_app(web=False)
-
-
 class SurveyappGroup(FlaskGroup):
-    """A FlaskGroup that lists surveyapp's commands from a table and builds the app only to run one."""
+    """A FlaskGroup that lists surveyapp's commands from a table and builds the app only to run one.
+
+    `create_app_without_web` builds the app with its settings and database, not its pages.
+    """
+
+    def __init__(self, *args, create_app_without_web=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.create_app_without_web = create_app_without_web
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Return the built-in commands and surveyapp's, without building the app."""
@@ -52,8 +52,8 @@ class SurveyappGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         """Return a command; build the app without its web layer for the commands that need none."""
-        if name in WITHOUT_WEB:
-            ctx.ensure_object(ScriptInfo).create_app = _app_without_web
+        if name in WITHOUT_WEB and self.create_app_without_web is not None:
+            ctx.ensure_object(ScriptInfo).create_app = self.create_app_without_web
             module, attribute = WITHOUT_WEB[name]
             return getattr(__import__(module, fromlist=[attribute]), attribute)
         return super().get_command(ctx, name)

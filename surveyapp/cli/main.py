@@ -39,8 +39,8 @@ def main() -> None:
     from surveyapp import create_app
     from surveyapp.cli.lazy import SurveyappGroup
 
-    SurveyappGroup(create_app=create_app, add_default_commands=True,
-               help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
+    SurveyappGroup(create_app=create_app, create_app_without_web=lambda: create_app(web=False),
+                   add_default_commands=True, help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
 
 
 def prepare_database(db, frameworks_dir: str) -> list:
