@@ -84,3 +84,35 @@ def _respondents(db, organisation_id: int) -> int:
     bench = published_benchmark(db, ROUND, EVERYONE, 3)
     rows = bench.organisations[bench.organisations["organisation_id"] == organisation_id]
     return int(rows["n_respondents"].iloc[0])
+
+
+def test_publishing_after_a_submission_takes_no_disclosure_decision_again(db):
+    from surveyapp.benchmarks.aggregation import GROUPINGS, LEVELS, benchmark_round
+    from surveyapp.benchmarks.disclosure import PUBLIC
+    from surveyapp.benchmarks.publish import DecisionCache, decision_cache
+    from surveyapp.benchmarks.round_cache import publish_for
+
+    load_demo(db)
+    framework = framework_for_round(db, ROUND)
+    scored = sum(len(d.scored_indicators) for d in framework.domains)
+    # an organisation already scored on every item: one more response adds no member to any group
+    org = db.execute("SELECT organisation_id FROM stats_org_indicator WHERE round_id = ? AND n_scoring > 0 "
+                     "GROUP BY organisation_id HAVING count(*) = ? ORDER BY organisation_id LIMIT 1",
+                     [ROUND, scored]).fetchone()[0]
+    publish_for(benchmark_round(db, ROUND, framework), framework, PUBLIC, 3)
+    taken = decision_cache.taken
+    submit_one(db, org)
+    kept = publish_for(benchmark_round(db, ROUND, framework), framework, PUBLIC, 3)
+    assert decision_cache.taken == taken
+    # the same figures as deciding everything afresh
+    import surveyapp.benchmarks.publish as publish_module
+    publish_module.decision_cache = DecisionCache()
+    try:
+        fresh = publish_for(benchmark_round(db, ROUND, framework), framework, PUBLIC, 3)
+    finally:
+        publish_module.decision_cache = decision_cache
+    for level in LEVELS:
+        for by in GROUPINGS:
+            a, b = kept.groups[by, level], fresh.groups[by, level]
+            assert a["reason"].tolist() == b["reason"].tolist()
+            assert a["mean"].fillna(-1).tolist() == b["mean"].fillna(-1).tolist()

@@ -170,8 +170,9 @@ def _level_decisions(table, level, known, own, by_id, rules, decisions):
             membership[numbers[rows], positions[rows]] = True
         present = np.flatnonzero(membership.any(axis=1))  # groups with a member scored on this item
         membership = membership[present]
-        pattern = _digest(viewer_key, np.asarray(membership.shape, dtype="int64").tobytes(), membership.tobytes(),
-                          present.tobytes())
+        # eight members a byte: hashing the packed matrix costs an eighth of hashing the booleans
+        pattern = _digest(viewer_key, np.asarray(membership.shape, dtype="int64").tobytes(),
+                          np.packbits(membership).tobytes(), present.tobytes())
         if pattern not in decisions:
             decisions[pattern] = decision_cache.get(
                 pattern, lambda m=membership: decide(m, known, own, rules))
