@@ -17,6 +17,13 @@ in SQL, without touching their response, are not seen: do not do that.
 
 Reading the fingerprint costs one pass over the round's responses (tens of
 thousands of rows, a few milliseconds), never over its answers (millions).
+
+What an entry costs to build after a change is small next to what it was:
+benchmarks are computed from the organisation x indicator rows the database
+keeps current in the change's own transaction (stats_org_indicator,
+benchmarks/maintained.py), so no worker reduces the answers again; and each
+round's entries follow that round's fingerprint alone, so a submission in the
+current round leaves the previous round's entries in place.
 """
 from __future__ import annotations
 
