@@ -6,8 +6,8 @@ from pathlib import Path
 from flask import Flask
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Create and wire the Flask application."""
+def create_app(config: dict | None = None, web: bool = True) -> Flask:
+    """Create and wire the Flask application; without `web`, only its settings and database (CLI commands)."""
     app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     from surveyapp.config import settings_from_environment
@@ -17,13 +17,16 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
-    from surveyapp.cli import main as cli
     from surveyapp.storage import db
-    from surveyapp.web import app as web
-    from surveyapp.web import faults
 
     db.init_app(app)
+    if not web:
+        return app
+    from surveyapp.cli import main as cli
+    from surveyapp.web import app as web_app
+    from surveyapp.web import faults
+
     faults.init_app(app)
-    web.init_app(app)
+    web_app.init_app(app)
     cli.init_app(app)
     return app

@@ -12,6 +12,9 @@ same way; nothing downstream sees a raw figure.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
 from types import MappingProxyType
 
 import numpy as np
@@ -32,6 +35,51 @@ from surveyapp.benchmarks.disclosure import (
 HIDING = (TOO_FEW, COMPLEMENT)
 SPREAD_COLUMNS = ("median", "q1", "q3")
 PERCENTILES = {"area": "percentile_area", "sector": "percentile_sector"}
+
+
+class DecisionCache:
+    """Decisions already taken, kept across publishes: the one costly step of publishing, taken once.
+
+    A decision (benchmarks.disclosure.decide) depends only on which organisations
+    each group holds, which of them the viewer knows and owns, and the rules; never
+    on a score. A new submission for an organisation that already had a score
+    changes no membership, so publishing the round again after it takes no
+    decision again (1.5-3 s per viewer at national scale, most of it eigenvalues).
+    """
+
+    def __init__(self, size: int = 4096):
+        """Hold at most `size` decisions."""
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.taken = 0  # decisions computed, not found: what the tests count
+
+    def get(self, key: bytes, decide_now) -> Decision:
+        """Return the decision for a key, taking it with decide_now() when it is not kept."""
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        decision = decide_now()
+        with self._lock:
+            self.taken += 1
+            self._entries[key] = decision
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return decision
+
+
+decision_cache = DecisionCache()
+
+
+def _digest(*parts: bytes) -> bytes:
+    """Return a short digest of some bytes: the key of a membership pattern."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.digest()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +147,9 @@ def _item_key(frame: pd.DataFrame, level: str) -> list:
 def _level_decisions(table, level, known, own, by_id, rules, decisions):
     """Decide every group of one level, item by item; return {(by, key, item): reason} and spread flags."""
     positions = table["organisation_id"].map(by_id).to_numpy(dtype="int64")
+    # who the columns are and what this viewer knows of them: part of every decision's key
+    viewer_key = _digest(np.asarray(list(by_id), dtype="int64").tobytes(), np.asarray(known, dtype=bool).tobytes(),
+                         np.asarray(own, dtype=bool).tobytes(), repr(rules).encode())
     scored = table["score"].notna().to_numpy()
     items = _item_key(table, level)
     item_names = list(dict.fromkeys(items))  # None alone at the overall level
@@ -119,9 +170,12 @@ def _level_decisions(table, level, known, own, by_id, rules, decisions):
             membership[numbers[rows], positions[rows]] = True
         present = np.flatnonzero(membership.any(axis=1))  # groups with a member scored on this item
         membership = membership[present]
-        pattern = membership.tobytes() + present.tobytes()
+        # eight members a byte: hashing the packed matrix costs an eighth of hashing the booleans
+        pattern = _digest(viewer_key, np.asarray(membership.shape, dtype="int64").tobytes(),
+                          np.packbits(membership).tobytes(), present.tobytes())
         if pattern not in decisions:
-            decisions[pattern] = decide(membership, known, own, rules)
+            decisions[pattern] = decision_cache.get(
+                pattern, lambda m=membership: decide(m, known, own, rules))
         decision = decisions[pattern]
         for g, index in enumerate(present):
             by, key = labels[index]

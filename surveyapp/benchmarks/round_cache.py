@@ -17,6 +17,13 @@ in SQL, without touching their response, are not seen: do not do that.
 
 Reading the fingerprint costs one pass over the round's responses (tens of
 thousands of rows, a few milliseconds), never over its answers (millions).
+
+What an entry costs to build after a change is small next to what it was:
+benchmarks are computed from the organisation x indicator rows the database
+keeps current in the change's own transaction (stats_org_indicator,
+benchmarks/maintained.py), so no worker reduces the answers again; and each
+round's entries follow that round's fingerprint alone, so a submission in the
+current round leaves the previous round's entries in place.
 """
 from __future__ import annotations
 
@@ -98,15 +105,19 @@ class RoundCache:
 round_cache = RoundCache(size=64)  # raw benchmarks and one published set per viewer
 
 
-def kept_benchmark(db, round_id: int, min_group: int):
+def kept_benchmark(db, round_id: int, min_group: int, framework: Framework | None = None):
     """Return a round's benchmark, reusing one computed from exactly the same data.
 
-    A benchmark takes a large share of a second even for a small round, and
-    results and plan pages are read far more often than answers change.
+    One entry per (round, framework, min_group), whichever page asks: the
+    confirmation page, the dashboard and the reports share it. `framework`
+    (default: the round's own) is the one the round is scored with; a report
+    scores the previous round with the current round's framework. The entry
+    is keyed on that round's fingerprint alone, so a submission in the current
+    round never recomputes the previous one.
     """
-    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
-    return round_cache.get(db, round_id, ("benchmark", min_group, framework_key),
-                           lambda: benchmark_round(db, round_id, framework_for_round(db, round_id), min_group))
+    framework = framework or framework_for_round(db, round_id)
+    return round_cache.get(db, round_id, ("benchmark", min_group, framework.key),
+                           lambda: benchmark_round(db, round_id, framework, min_group))
 
 
 def publish_for(bench: RoundBenchmark, framework: Framework, viewer: Viewer, min_group: int) -> RoundBenchmark:
@@ -116,10 +127,14 @@ def publish_for(bench: RoundBenchmark, framework: Framework, viewer: Viewer, min
     return publish(bench, viewer, rules_for(framework.disclosure, min_group), bands)
 
 
-def published_benchmark(db, round_id: int, viewer: Viewer, min_group: int) -> RoundBenchmark:
-    """Return a round's figures as this viewer may see them, computed once per viewer until the round changes."""
-    framework_key = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
+def published_benchmark(db, round_id: int, viewer: Viewer, min_group: int,
+                        framework: Framework | None = None) -> RoundBenchmark:
+    """Return a round's figures as this viewer may see them, computed once per viewer until the round changes.
+
+    `framework` as for kept_benchmark: a report publishes the previous round scored with the current
+    round's framework, and keeps that copy until the previous round itself changes.
+    """
+    framework = framework or framework_for_round(db, round_id)
     return round_cache.get(
-        db, round_id, ("published", min_group, framework_key, viewer.key),
-        lambda: publish_for(kept_benchmark(db, round_id, min_group), framework_for_round(db, round_id), viewer,
-                            min_group))
+        db, round_id, ("published", min_group, framework.key, viewer.key),
+        lambda: publish_for(kept_benchmark(db, round_id, min_group, framework), framework, viewer, min_group))

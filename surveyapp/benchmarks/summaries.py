@@ -230,19 +230,38 @@ def _org_level(bench, org: dict, level, counts) -> list[dict]:
 
 def _attach_change(rows: list[dict], previous, current, organisation_id, level) -> None:
     """Add each row's score in the previous round and the change since, in place."""
-    change = change_since(previous, current, "organisation", level)
-    change = change[change["organisation"] == organisation_id]
+    changes = organisation_change(previous, current, organisation_id, level)
     key = {"overall": None, "domain": "domain", "indicator": "indicator"}[level]
-    lookup = change.set_index(key) if key else change
     for row in rows:
-        if key is None:
-            found = not lookup.empty
-            source = lookup.iloc[0] if found else None
-        else:
-            found = row[key] in lookup.index
-            source = lookup.loc[row[key]] if found else None
-        row["previous"] = plain_value(source["previous"]) if found else None
-        row["change"] = plain_value(source["change"]) if found else None
+        row["previous"], row["change"] = changes.get(row[key] if key else None, (None, None))
+
+
+def organisation_change(previous: RoundBenchmark, current: RoundBenchmark, organisation_id: int,
+                        level: str) -> dict:
+    """Return {item: (previous score, change)} for one organisation, items scored in both rounds.
+
+    The same numbers as change_since(previous, current, "organisation", level) gives for this
+    organisation's rows, read through the per-organisation index: one report builds one
+    organisation's changes, not the whole round's (0.8 s at national scale).
+    """
+    if previous.framework_id != current.framework_id:
+        raise ValueError(
+            f"rounds use different frameworks: {previous.framework_id!r} and {current.framework_id!r}")
+    item = {"indicator": "indicator", "domain": "domain", "overall": None}[level]
+    columns = ["score", *([item] if item else [])]
+    before, after = (organisation_columns(bench, level, organisation_id, columns) for bench in (previous, current))
+    if not len(before["score"]) or not len(after["score"]):
+        return {}
+    keys = ([str(v) for v in b[item].tolist()] if item else [None] for b in (before, after))
+    earlier = dict(zip(next(keys), before["score"].astype(float).tolist()))
+    out = {}
+    for key, score in zip(next(keys), after["score"].astype(float).tolist()):
+        if key in earlier and key not in out:  # the first row, as the merged table's lookup took it
+            was = earlier[key]
+            change = score - was
+            if change == change:  # both rounds scored it
+                out[key] = (plain_value(was), plain_value(change))
+    return out
 
 
 def group_summary(bench: RoundBenchmark, by: str, key=None) -> GroupSummary:

@@ -6,15 +6,10 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
-from surveyapp.cli.commands.backup import backup_command, restore_command
-from surveyapp.cli.commands.benchmark import benchmark
-from surveyapp.cli.commands.disclosure import disclosure_check
-from surveyapp.cli.commands.mail import mail_group
-from surveyapp.cli.commands.report import report_command
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
 from surveyapp.frameworks.readability import summarise, summary_table
@@ -25,6 +20,13 @@ from surveyapp.storage.migrations import migrations
 
 def init_app(app) -> None:
     """Register every command on the app's CLI group."""
+    # imported here, not at the top: `surveyapp init-db` and `--help` must not load pandas (cli/lazy.py)
+    from surveyapp.cli.commands.backup import backup_command, restore_command
+    from surveyapp.cli.commands.benchmark import benchmark
+    from surveyapp.cli.commands.disclosure import disclosure_check
+    from surveyapp.cli.commands.mail import mail_group
+    from surveyapp.cli.commands.report import report_command
+
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
@@ -35,9 +37,10 @@ def init_app(app) -> None:
 def main() -> None:
     """Run the `surveyapp` console script."""
     from surveyapp import create_app
+    from surveyapp.cli.lazy import SurveyappGroup
 
-    FlaskGroup(create_app=create_app, add_default_commands=True,
-               help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
+    SurveyappGroup(create_app=create_app, create_app_without_web=lambda: create_app(web=False),
+                   add_default_commands=True, help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
 
 
 def prepare_database(db, frameworks_dir: str) -> list:

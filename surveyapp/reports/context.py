@@ -10,10 +10,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from weakref import WeakKeyDictionary
 
-from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records, plain_value
+from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records
 from surveyapp.benchmarks.disclosure import Rules
 from surveyapp.benchmarks.group_detail import group_hidden_reason
-from surveyapp.benchmarks.summaries import OrganisationSummary, change_since, group_summary, organisation_summary
+from surveyapp.benchmarks.summaries import (
+    OrganisationSummary,
+    group_summary,
+    organisation_change,
+    organisation_summary,
+)
 from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import fmt_number
 from surveyapp.reports.definitions import ReportDefinition, fill
@@ -56,32 +61,16 @@ def records_index(bench: RoundBenchmark, by: str, level: str) -> dict:
     return indexes[by, level]
 
 
-_CHANGES: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def organisation_changes(previous: RoundBenchmark, current: RoundBenchmark, level: str) -> dict:
-    """Return {(organisation, item): (previous, change)} between two rounds, computed once per pair."""
-    cache = _CHANGES.setdefault(current, {})
-    if level not in cache or cache[level][0] is not previous:
-        table = change_since(previous, current, "organisation", level)
-        item = ITEM_COLUMN[level]
-        cache[level] = (previous, {
-            (int(row["organisation"]), row[item] if item else None): (plain_value(row["previous"]),
-                                                                       plain_value(row["change"]))
-            for row in table.to_dict("records")})
-    return cache[level][1]
-
-
 def attach_changes(summary: OrganisationSummary, previous: RoundBenchmark, current: RoundBenchmark,
                    organisation_id: int) -> None:
     """Add each row's previous-round score and change to an organisation summary, in place."""
+    # one organisation's rows only: a report never builds the change table of the whole round
     for level, rows in (("overall", [summary.overall]), ("domain", summary.domains),
                         ("indicator", summary.indicators)):
-        changes = organisation_changes(previous, current, level)
+        changes = organisation_change(previous, current, organisation_id, level)
         item = ITEM_COLUMN[level]
         for row in rows:
-            row["previous"], row["change"] = changes.get((organisation_id, row[item] if item else None),
-                                                         (None, None))
+            row["previous"], row["change"] = changes.get(row[item] if item else None, (None, None))
 
 
 class ReportContext:

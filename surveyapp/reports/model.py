@@ -13,9 +13,8 @@ import unicodedata
 
 from surveyapp.assessments.evidence import evidence_comments, text_answers
 from surveyapp.assessments.rounds import get_round, previous_round_id
-from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.disclosure import Viewer
-from surveyapp.benchmarks.round_cache import publish_for, round_cache
+from surveyapp.benchmarks.round_cache import kept_benchmark, publish_for, published_benchmark, round_cache
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plans.records import plan_for_report
 from surveyapp.reports.blocks import Report
@@ -74,21 +73,32 @@ class RoundData:
         self.viewer: Viewer | None = None  # None: raw figures, not for any report
         self.round = dict(get_round(db, round_id))
         self.framework = framework_for_round(db, round_id)
-        self.bench = benchmark_round(db, round_id, self.framework, min_group)
+        # the benchmarks every page shares (round_cache.kept_benchmark): building a RoundData after a
+        # submission recomputes the changed round only, and only if no other page did it first
+        self.bench = kept_benchmark(db, round_id, min_group, self.framework)
         previous_id = previous_round_id(db, round_id)
         self.previous_round = dict(get_round(db, previous_id)) if previous_id else None
-        self.previous = (benchmark_round(db, previous_id, self.framework, min_group)
+        self.previous = (kept_benchmark(db, previous_id, min_group, self.framework)
                          if previous_id else None)
         if self.previous is not None and self.previous.framework_id != self.bench.framework_id:
             self.previous = self.previous_round = None
 
-    def for_viewer(self, viewer: Viewer) -> RoundData:
-        """Return a copy whose benchmarks hold only what this viewer may be shown."""
+    def for_viewer(self, viewer: Viewer, db=None) -> RoundData:
+        """Return a copy whose benchmarks hold only what this viewer may be shown.
+
+        With `db`, each round's published copy comes from the round cache, the one every page
+        shares (round_cache.published_benchmark), so the unchanged previous round is not published again.
+        """
         view = copy.copy(self)
         view.viewer = viewer
-        view.bench = publish_for(self.bench, self.framework, viewer, self.min_group)
+        if db is not None:
+            view.bench = published_benchmark(db, self.round["id"], viewer, self.min_group, self.framework)
+        else:
+            view.bench = publish_for(self.bench, self.framework, viewer, self.min_group)
         if self.previous is not None:
-            view.previous = publish_for(self.previous, self.framework, viewer, self.min_group)
+            view.previous = (published_benchmark(db, self.previous_round["id"], viewer, self.min_group,
+                                                 self.framework) if db is not None
+                             else publish_for(self.previous, self.framework, viewer, self.min_group))
         return view
 
     def has_organisation(self, organisation_id: int) -> bool:
@@ -143,5 +153,5 @@ def load_round_data(db, round_id: int, min_group: int, viewer: Viewer) -> RoundD
     return round_cache.get(
         db, round_id, ("round-data", min_group, viewer.key),
         lambda: round_cache.get(db, round_id, ("round-data", min_group),
-                                lambda: RoundData(db, round_id, min_group), also=also).for_viewer(viewer),
+                                lambda: RoundData(db, round_id, min_group), also=also).for_viewer(viewer, db),
         also=also)

@@ -25,9 +25,8 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-import sqlite_utils
-
 from surveyapp.storage.db import connect
+from surveyapp.storage.light_sqlite_utils import sqlite_utils
 from surveyapp.storage.migrations import migrations
 
 LOCK_WAIT_SECONDS = 2  # how long a restore waits for the database to be free

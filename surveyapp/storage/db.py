@@ -12,8 +12,9 @@ import threading
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-import sqlite_utils
 from flask import current_app, g
+
+from surveyapp.storage.light_sqlite_utils import sqlite_utils
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -1,7 +1,9 @@
 """The database schema, only ever changed by named, ordered migrations."""
 from __future__ import annotations
 
-from sqlite_utils.migrations import Migrations
+from surveyapp.storage.light_sqlite_utils import sqlite_utils
+
+Migrations = sqlite_utils.migrations.Migrations
 
 migrations = Migrations("surveyapp")
 
@@ -244,5 +246,113 @@ def m0004_mail_queue(db):
             sent_by INTEGER REFERENCES users(id),
             PRIMARY KEY (round_id, user_id, sent_on)
         );
+        """
+    )
+
+
+# The reduction of one organisation's submitted answers in a round, as benchmarks read it
+# (benchmarks/aggregation.py, ORG_INDICATOR_SQL): rows holding both a value and an option
+# count as blanks. Filled in by the statements below for one (round, organisation[, indicator]).
+_REDUCE = """
+    INSERT INTO stats_org_indicator (round_id, organisation_id, indicator_id, n_scoring, value_sum,
+                                     value_min, value_max, n_non_scoring)
+    SELECT r.round_id, r.organisation_id, a.indicator_id, COUNT(a.value), SUM(a.value), MIN(a.value),
+           MAX(a.value), COUNT(a.option)
+      FROM responses AS r JOIN answers AS a ON a.response_id = r.id
+     WHERE r.round_id = {round} AND r.organisation_id = {org} AND r.status = 'submitted'
+       AND (a.option IS NULL OR a.value IS NULL) {indicator}
+     GROUP BY a.indicator_id;
+"""
+
+
+def _refresh(round_id: str, org: str, indicator: str | None = None) -> str:
+    """Return the statements that recompute one organisation's (or one of its indicators') rows."""
+    only = f"AND indicator_id = {indicator}" if indicator else ""
+    return (f"DELETE FROM stats_org_indicator WHERE round_id = {round_id} AND organisation_id = {org} {only};"
+            + _REDUCE.format(round=round_id, org=org, indicator=f"AND a.indicator_id = {indicator}"
+                             if indicator else ""))
+
+
+def _submitted(response_id: str) -> str:
+    """Return a condition: the response is submitted."""
+    return f"EXISTS (SELECT 1 FROM responses WHERE id = {response_id} AND status = 'submitted')"
+
+
+def _owner(response_id: str, column: str) -> str:
+    """Return a subquery for the round or organisation of a response."""
+    return f"(SELECT {column} FROM responses WHERE id = {response_id})"
+
+
+@migrations(name="0006_maintained_stats")
+def m0006_maintained_stats(db):
+    """Keep each round's organisation x indicator reduction of submitted answers, updated with every change.
+
+    Triggers keep the table in the same transaction as the change, whichever code makes it:
+    an answer added to a submitted response (an import) adds to its row; submitting,
+    reopening, moving or deleting a response recomputes its organisation's rows from that
+    organisation's answers (a few hundred rows); an answer of a submitted response changed
+    or removed recomputes its one row. `surveyapp benchmark --rebuild` recomputes it all.
+    """
+    db.executescript(
+        """
+        CREATE TABLE stats_org_indicator (
+            round_id INTEGER NOT NULL,
+            organisation_id INTEGER NOT NULL,
+            indicator_id TEXT NOT NULL,
+            n_scoring INTEGER NOT NULL,      -- answers with a value
+            value_sum REAL,                  -- NULL when none has a value
+            value_min REAL,
+            value_max REAL,
+            n_non_scoring INTEGER NOT NULL,  -- answers with an option such as "Don't know"
+            PRIMARY KEY (round_id, organisation_id, indicator_id)
+        ) WITHOUT ROWID;
+        """
+        + _REDUCE.replace("WHERE r.round_id = {round} AND r.organisation_id = {org} AND", "WHERE")
+        .replace("{indicator}", "").replace("GROUP BY a.indicator_id",
+                                            "GROUP BY r.round_id, r.organisation_id, a.indicator_id")
+        + f"""
+        CREATE TRIGGER stats_answer_added AFTER INSERT ON answers
+        WHEN (NEW.option IS NULL OR NEW.value IS NULL) AND {_submitted("NEW.response_id")}
+        BEGIN
+            INSERT INTO stats_org_indicator (round_id, organisation_id, indicator_id, n_scoring, value_sum,
+                                             value_min, value_max, n_non_scoring)
+            SELECT round_id, organisation_id, NEW.indicator_id, NEW.value IS NOT NULL, NEW.value, NEW.value,
+                   NEW.value, NEW.option IS NOT NULL
+              FROM responses WHERE id = NEW.response_id
+            ON CONFLICT (round_id, organisation_id, indicator_id) DO UPDATE SET
+                n_scoring = n_scoring + excluded.n_scoring,
+                value_sum = CASE WHEN excluded.value_sum IS NULL THEN value_sum WHEN value_sum IS NULL
+                                 THEN excluded.value_sum ELSE value_sum + excluded.value_sum END,
+                value_min = CASE WHEN excluded.value_min IS NULL THEN value_min WHEN value_min IS NULL
+                                 THEN excluded.value_min ELSE min(value_min, excluded.value_min) END,
+                value_max = CASE WHEN excluded.value_max IS NULL THEN value_max WHEN value_max IS NULL
+                                 THEN excluded.value_max ELSE max(value_max, excluded.value_max) END,
+                n_non_scoring = n_non_scoring + excluded.n_non_scoring;
+        END;
+        CREATE TRIGGER stats_answer_removed AFTER DELETE ON answers
+        WHEN {_submitted("OLD.response_id")}
+        BEGIN
+            {_refresh(_owner("OLD.response_id", "round_id"), _owner("OLD.response_id", "organisation_id"),
+                      "OLD.indicator_id")}
+        END;
+        CREATE TRIGGER stats_answer_changed AFTER UPDATE ON answers
+        WHEN {_submitted("OLD.response_id")} OR {_submitted("NEW.response_id")}
+        BEGIN
+            {_refresh(_owner("OLD.response_id", "round_id"), _owner("OLD.response_id", "organisation_id"),
+                      "OLD.indicator_id")}
+            {_refresh(_owner("NEW.response_id", "round_id"), _owner("NEW.response_id", "organisation_id"),
+                      "NEW.indicator_id")}
+        END;
+        CREATE TRIGGER stats_response_changed AFTER UPDATE OF status, round_id, organisation_id ON responses
+        WHEN OLD.status = 'submitted' OR NEW.status = 'submitted'
+        BEGIN
+            {_refresh("OLD.round_id", "OLD.organisation_id")}
+            {_refresh("NEW.round_id", "NEW.organisation_id")}
+        END;
+        CREATE TRIGGER stats_response_removed AFTER DELETE ON responses
+        WHEN OLD.status = 'submitted'
+        BEGIN
+            {_refresh("OLD.round_id", "OLD.organisation_id")}
+        END;
         """
     )
