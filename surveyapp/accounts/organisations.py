@@ -89,3 +89,12 @@ def organisation_id_by_name(db, name: str) -> int | None:
     """Return the id of the organisation with this exact name."""
     row = db.execute("SELECT id FROM organisations WHERE name = ?", [name]).fetchone()
     return row[0] if row else None
+
+
+def vocabulary_lists() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Return the areas, sectors and accepted spellings as (name, label) lists for a workbook's lists sheet."""
+    return {
+        "area": tuple((a, a) for a in AREAS),
+        "sector": tuple((s, s) for s in SECTORS),
+        "sector_spelling": tuple((alias, s) for alias, s in _SECTOR_LOOKUP.items() if alias != s.lower()),
+    }

@@ -13,6 +13,7 @@ from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.backup import backup_command, restore_command
 from surveyapp.cli.commands.benchmark import benchmark
 from surveyapp.cli.commands.disclosure import disclosure_check
+from surveyapp.cli.commands.frameworks_io import frameworks_export, frameworks_import
 from surveyapp.cli.commands.mail import mail_group
 from surveyapp.cli.commands.report import report_command
 from surveyapp.frameworks.errors import FrameworkErrors
@@ -65,7 +66,11 @@ def init_db():
 
 @click.group("frameworks")
 def frameworks_group():
-    """Check and list framework definitions."""
+    """Check, list, export and import framework definitions (YAML or XLSX workbooks)."""
+
+
+frameworks_group.add_command(frameworks_export)
+frameworks_group.add_command(frameworks_import)
 
 
 @frameworks_group.command("check")
@@ -83,7 +88,7 @@ def frameworks_check(files, readability):
         except FrameworkErrors as exc:
             failed = True
             for error in exc.errors:
-                click.echo(str(error).replace(str(path), shown, 1))
+                click.echo(f"{error.number} " + str(error).replace(str(path), shown, 1))
         except OSError as exc:
             failed = True
             click.echo(f"{shown}:1: cannot read the file: {exc.strerror}")
@@ -93,7 +98,7 @@ def frameworks_check(files, readability):
             click.echo(f"{shown}: ok: {fw.key} '{fw.title}', {len(fw.domains)} domains, {n_ind} indicators")
             if readability:  # warnings never fail the check
                 for warning in warnings:
-                    click.echo("  " + str(warning).replace(str(path), shown, 1))
+                    click.echo(f"  {warning.number} " + str(warning).replace(str(path), shown, 1))
                 click.echo("\n".join(summary_table(summarise(fw))))
     for error in check_distinct_versions(loaded):
         failed = True
