@@ -70,6 +70,22 @@ def parse_organisations_csv(text: str) -> tuple[list[dict], list[RowError]]:
     return records, errors
 
 
+def spelling_notes(text: str) -> list[RowError]:
+    """Say, per row, which area or sector was written in an accepted alias and what it was recorded as.
+
+    Import maps an alias ('council') to its accepted spelling ('Local authority'); saying so keeps the
+    mapping visible rather than silent. Differences of capital letters alone are not reported.
+    """
+    notes = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        for column, normalise in (("area", normalise_area), ("sector", normalise_sector)):
+            written = (row.get(column) or "").strip()
+            canonical = normalise(written)
+            if canonical and canonical.lower() != written.lower():
+                notes.append(RowError(line, f"{column} '{written}' recorded as '{canonical}' (an accepted spelling)"))
+    return notes
+
+
 def upsert_organisations(db, records: list[dict]) -> int:
     """Insert organisations, updating area and sector of existing names."""
     for record in records:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
-from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
+from surveyapp.accounts.organisations import parse_organisations_csv, spelling_notes, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.backup import backup_command, restore_command
 from surveyapp.cli.commands.benchmark import benchmark
@@ -132,7 +132,10 @@ def orgs_group():
 @with_appcontext
 def orgs_import(file):
     """Import organisations from a CSV with name,area,sector columns."""
-    records, errors = parse_organisations_csv(file.read())
+    text = file.read()
+    records, errors = parse_organisations_csv(text)
+    for note in spelling_notes(text) if not errors else ():
+        click.echo(f"{file.name}: {note}")
     for error in errors:
         click.echo(f"{file.name}: {error}", err=True)
     if errors:

@@ -14,6 +14,7 @@ from surveyapp.accounts.organisations import (
     check_organisation,
     organisation_id_by_name,
     parse_organisations_csv,
+    spelling_notes,
     upsert_organisations,
 )
 from surveyapp.accounts.permissions import can_administer
@@ -228,6 +229,8 @@ def import_organisations():
                 count = upsert_organisations(get_db(), records)
                 record_event("organisations.imported", detail=f"{count} organisations")
                 flash(f"{count} organisations have been added or updated.")
+                for note in spelling_notes(text):  # an alias mapped is said, not done silently
+                    flash(f"Row {note.line}: {note.message}.")
                 return redirect(url_for(".organisations"))
     failed = bool(form.errors or row_errors)
     return render_template("admin/import.html", form=form, row_errors=row_errors), 400 if failed else 200
