@@ -186,6 +186,12 @@ class Framework:
         found = self._indicator_index.get(indicator_id)
         return found[1] if found else None
 
+    def suggested_step(self, indicator_id: str, score) -> str:
+        """Return the suggested next step for a result on an indicator, or '' when there is none."""
+        indicator = self.indicator(indicator_id)
+        step = indicator.next_step_for(float(score)) if indicator and score is not None else None
+        return step.text if step else ""
+
     def domain_of(self, indicator_id: str) -> Domain | None:
         """Return the domain an indicator belongs to."""
         found = self._indicator_index.get(indicator_id)
