@@ -107,3 +107,18 @@ def test_only_someone_who_may_change_the_plan_can_add_a_step(app, db, site):
     assert lead.post(f"/organisations/{org}/plan/next-steps",
                      data={"round": str(two.first), "indicator": "w2", "csrf_token": lead.csrf}).status_code == 404
     assert list_actions(db, organisation_id=org) == []
+
+
+def test_shipped_adp_framework_suggests_a_step_for_its_two_lowest_levels():
+    from surveyapp.frameworks.loader import load_framework_file
+
+    from ..conftest import PROJECT
+    fw = load_framework_file(PROJECT / "frameworks" / "adp-recovery-system-v2.yaml")
+    lowest = fw.scales[0].values[:2]
+    for indicator in fw.indicators:
+        if indicator.scored:
+            assert tuple(s.level for s in indicator.next_steps) == lowest, indicator.id
+            assert all(len(s.text.split()) <= 25 for s in indicator.next_steps), indicator.id
+    # the statements people answered on version 1 are unchanged: only suggestions were added
+    v1 = load_framework_file(PROJECT / "frameworks" / "adp-recovery-system-v1.yaml")
+    assert [(i.id, i.text, i.guidance) for i in fw.indicators] == [(i.id, i.text, i.guidance) for i in v1.indicators]
