@@ -134,9 +134,8 @@ def publish_definition(db, definition: dict, source_path: str) -> tuple[Framewor
             "published", source_path, 1, "version",
             f"framework '{fw.id}' version {fw.version} is already published with other content; "
             f"published versions never change: give this one version {latest + 1}")])
-    db["framework_versions"].insert({
-        "key": fw.key, "framework_id": fw.id, "version": fw.version, "title": fw.title,
-        "content_hash": fw.content_hash, "definition": json.dumps(definition),
-        "source_path": PUBLISHED + source_path,
-    })
+    db.execute(  # plain SQL: it may run inside the caller's write transaction
+        "INSERT INTO framework_versions (key, framework_id, version, title, content_hash, definition, "
+        "source_path) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [fw.key, fw.id, fw.version, fw.title, fw.content_hash, json.dumps(definition), PUBLISHED + source_path])
     return fw, True

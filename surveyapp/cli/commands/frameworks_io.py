@@ -13,7 +13,7 @@ from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import definition_warnings, framework_from_definition, read_definition
 from surveyapp.frameworks.registry import latest_version_key, publish_definition, registered_definition
 from surveyapp.frameworks.workbook_write import workbook_bytes
-from surveyapp.storage.db import get_db
+from surveyapp.storage.db import get_db, write_transaction
 
 
 def definition_yaml(data: dict) -> str:
@@ -68,7 +68,8 @@ def frameworks_import(file, output):
         click.echo(f"wrote {fw.key} to {output}")
         return
     try:
-        fw, added = publish_definition(get_db(), data, Path(file).name)
+        with write_transaction(get_db()) as db:
+            fw, added = publish_definition(db, data, Path(file).name)
     except FrameworkErrors as exc:
         echo_errors(exc.errors)
         sys.exit(1)

@@ -35,12 +35,14 @@ from surveyapp.accounts.users import (
 from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line
+from surveyapp.web.views import framework_uploads
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 from surveyapp.web.views.uploads import accepts_files
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+framework_uploads.add_routes(bp)
 MAX_CSV_BYTES = 1024 * 1024
 AREA_CHOICES = [SelectChoice(ALL_AREAS, "All of Tayside")] + [SelectChoice(a, a) for a in AREAS]
 
