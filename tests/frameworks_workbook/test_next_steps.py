@@ -109,16 +109,18 @@ def test_only_someone_who_may_change_the_plan_can_add_a_step(app, db, site):
     assert list_actions(db, organisation_id=org) == []
 
 
-def test_shipped_adp_framework_suggests_a_step_for_its_two_lowest_levels():
+@pytest.mark.parametrize("name, previous", [("adp-recovery-system-v2.yaml", "adp-recovery-system-v1.yaml"),
+                                            ("mat-standards-v3.yaml", "mat-standards-v2.yaml")])
+def test_shipped_framework_suggests_a_step_for_its_two_lowest_levels(name, previous):
     from surveyapp.frameworks.loader import load_framework_file
 
     from ..conftest import PROJECT
-    fw = load_framework_file(PROJECT / "frameworks" / "adp-recovery-system-v2.yaml")
+    fw = load_framework_file(PROJECT / "frameworks" / name)
     lowest = fw.scales[0].values[:2]
     for indicator in fw.indicators:
         if indicator.scored:
             assert tuple(s.level for s in indicator.next_steps) == lowest, indicator.id
             assert all(len(s.text.split()) <= 25 for s in indicator.next_steps), indicator.id
-    # the statements people answered on version 1 are unchanged: only suggestions were added
-    v1 = load_framework_file(PROJECT / "frameworks" / "adp-recovery-system-v1.yaml")
-    assert [(i.id, i.text, i.guidance) for i in fw.indicators] == [(i.id, i.text, i.guidance) for i in v1.indicators]
+    # the statements people answered on the previous version are unchanged: only suggestions were added
+    old = load_framework_file(PROJECT / "frameworks" / previous)
+    assert [(i.id, i.text, i.guidance) for i in fw.indicators] == [(i.id, i.text, i.guidance) for i in old.indicators]
