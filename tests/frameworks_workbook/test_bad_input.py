@@ -11,7 +11,7 @@ from .conftest import as_next_version, book_of, bytes_of, codes_at, shipped_defi
 
 @pytest.fixture
 def next_version():
-    """mat-standards version 3, not yet published: what a bad import must not publish."""
+    """mat-standards version 9, not yet published: what a bad import must not publish."""
     return as_next_version(shipped_definition())
 
 
@@ -37,7 +37,7 @@ def test_a_good_next_version_is_published_once(runner, db, tmp_path, next_versio
     path.write_bytes(bytes_of(book_of(next_version)))
     result = runner.invoke(args=["frameworks", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert "published mat-standards@3" in result.output
+    assert "published mat-standards@9" in result.output
     again = runner.invoke(args=["frameworks", "import", str(path)])
     assert "already published, unchanged" in again.output
 
@@ -52,7 +52,7 @@ def test_changed_content_under_a_published_version_is_refused(runner, db, tmp_pa
     before = versions(db)
     result = runner.invoke(args=["frameworks", "import", str(path)])
     assert result.exit_code == 1
-    assert "E030" in result.output and "give this one version 4" in result.output
+    assert "E030" in result.output and "give this one version 10" in result.output
     assert versions(db) == before
 
 

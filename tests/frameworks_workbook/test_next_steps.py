@@ -105,7 +105,7 @@ def test_only_someone_who_may_change_the_plan_can_add_a_step(app, db, site):
     assert lead.post(f"/organisations/{org}/plan/next-steps", data=data).status_code == 400  # no CSRF token
     # an indicator that is not a development area with a suggestion is refused
     assert lead.post(f"/organisations/{org}/plan/next-steps",
-                     data={"round": str(two.first), "indicator": "w2", "csrf_token": lead.csrf}).status_code == 404
+                     data={"round": str(two.first), "indicator": "w2", "csrf_token": lead.csrf}).status_code == 400
     assert list_actions(db, organisation_id=org) == []
 
 

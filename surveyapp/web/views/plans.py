@@ -153,7 +153,7 @@ def add_next_step(org_id):
                               BenchmarkCache(db, current_app.config["MIN_GROUP"], current_viewer()))
     area = next((a for a in areas if a["indicator"] == request.form.get("indicator") and a["next_step"]), None)
     if area is None:
-        abort(404)  # only a development area with a suggestion can be added this way
+        abort(400)  # only a development area with a suggestion can be added this way
     try:
         action_id = adopt_next_step(db, org_id, chosen["id"], area, lead=g.user["name"], created_by=g.user["id"])
     except PlanError:
