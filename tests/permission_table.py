@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .plan_helpers import world_action
+from .plan_helpers import world_action, world_upload
 from .security_world import ORG_AREAS, ROLES, World
 
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -123,6 +123,10 @@ TABLE: dict[str, Route] = {
     "admin.organisations": Route(anywhere(ADMIN)),
     "admin.import_organisations": Route(anywhere(ADMIN)),
     "admin.frameworks": Route(anywhere(ADMIN)),
+    "admin.framework_upload": Route(anywhere(ADMIN)),
+    "admin.preview": Route(anywhere(ADMIN), lambda w, t: {"upload_id": world_upload(w)}),
+    "admin.preview_domain": Route(anywhere(ADMIN), lambda w, t: {"upload_id": world_upload(w), "domain_id": "ex-1"}),
+    "admin.publish": Route(anywhere(ADMIN), lambda w, t: {"upload_id": world_upload(w)}),
     "records.audit": Route(anywhere(ADMIN)),
     "records.audit_csv": Route(anywhere(ADMIN)),
     "records.outbox": Route(anywhere(ADMIN)),
@@ -135,6 +139,7 @@ TABLE: dict[str, Route] = {
     "plans.organisation_export": Route(per_org(RESULTS_A, RESULTS_B), lambda w, t: {**_org(w, t), "fmt": "csv"}),
     "plans.action_page": Route(per_org(RESULTS_A, RESULTS_B), _plan_action),
     "plans.new_action": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _org),
+    "plans.add_next_step": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _org),
     "plans.edit_action": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),
     "plans.add_progress_note": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),
     "plans.complete": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),

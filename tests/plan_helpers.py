@@ -81,6 +81,19 @@ def world_action(world, key: str) -> int:
     return actions[key]
 
 
+def world_upload(world) -> int:
+    """Return a framework upload kept for preview in the permission walk's world, creating it on first use."""
+    from surveyapp.frameworks.uploads import check_upload, keep_upload
+
+    from .conftest import PROJECT
+    if "framework_upload" not in world.__dict__:
+        db = world.db()
+        template = PROJECT / "frameworks" / "templates" / "framework-template.xlsx"
+        world.__dict__["framework_upload"] = keep_upload(db, check_upload(template.read_bytes(), template.name), None)
+        db.close()
+    return world.__dict__["framework_upload"]
+
+
 def client_as(app, db, user_id: int | None):
     """Return a test client signed in as this user (None: nobody), with a CSRF token in `client.csrf`.
 

@@ -72,7 +72,7 @@ def test_rounds_create_and_list(runner, db):
     assert created.exit_code == 0, created.output
     round_id = int(created.output.strip())
     listing = runner.invoke(args=["rounds", "list"]).output
-    assert f"{round_id}\tmat-standards\t2\tAutumn\topen\t0" in listing  # the latest version by default
+    assert f"{round_id}\tmat-standards\t3\tAutumn\topen\t0" in listing  # the latest version by default
     bad = runner.invoke(args=["rounds", "create", "--framework", "nope", "--title", "X"])
     assert bad.exit_code != 0 and "no registered framework nope" in bad.output
     backwards = runner.invoke(args=["rounds", "create", "--framework", "mat-standards", "--title", "X",

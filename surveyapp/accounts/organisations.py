@@ -70,6 +70,22 @@ def parse_organisations_csv(text: str) -> tuple[list[dict], list[RowError]]:
     return records, errors
 
 
+def spelling_notes(text: str) -> list[RowError]:
+    """Say, per row, which area or sector was written in an accepted alias and what it was recorded as.
+
+    Import maps an alias ('council') to its accepted spelling ('Local authority'); saying so keeps the
+    mapping visible rather than silent. Differences of capital letters alone are not reported.
+    """
+    notes = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        for column, normalise in (("area", normalise_area), ("sector", normalise_sector)):
+            written = (row.get(column) or "").strip()
+            canonical = normalise(written)
+            if canonical and canonical.lower() != written.lower():
+                notes.append(RowError(line, f"{column} '{written}' recorded as '{canonical}' (an accepted spelling)"))
+    return notes
+
+
 def upsert_organisations(db, records: list[dict]) -> int:
     """Insert organisations, updating area and sector of existing names."""
     for record in records:
@@ -89,3 +105,12 @@ def organisation_id_by_name(db, name: str) -> int | None:
     """Return the id of the organisation with this exact name."""
     row = db.execute("SELECT id FROM organisations WHERE name = ?", [name]).fetchone()
     return row[0] if row else None
+
+
+def vocabulary_lists() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Return the areas, sectors and accepted spellings as (name, label) lists for a workbook's lists sheet."""
+    return {
+        "area": tuple((a, a) for a in AREAS),
+        "sector": tuple((s, s) for s in SECTORS),
+        "sector_spelling": tuple((alias, s) for alias, s in _SECTOR_LOOKUP.items() if alias != s.lower()),
+    }

@@ -21,7 +21,7 @@ COMMANDS = {
     "disclosure-check": "Say, per class of viewer, how many figures are shown and hidden, and any risk; "
                         "exit 1 on a risk.",
     "export-responses": "Export a round's submitted responses to a long-format CSV.",
-    "frameworks": "Check and list framework definitions.",
+    "frameworks": "Check, list, export and import framework definitions (YAML or XLSX workbooks).",
     "import-responses": "Import submitted responses from a long-format CSV; any error imports nothing.",
     "init-db": "Create or upgrade the database and register the framework files.",
     "mail": "Deliver the outbox by SMTP (settings: SURVEYAPP_SMTP_*; see docs/operations.md).",

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.accounts.organisations import parse_organisations_csv, upsert_organisations
+from surveyapp.accounts.organisations import parse_organisations_csv, spelling_notes, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
@@ -24,9 +24,12 @@ def init_app(app) -> None:
     from surveyapp.cli.commands.backup import backup_command, restore_command
     from surveyapp.cli.commands.benchmark import benchmark
     from surveyapp.cli.commands.disclosure import disclosure_check
+    from surveyapp.cli.commands.frameworks_io import frameworks_export, frameworks_import
     from surveyapp.cli.commands.mail import mail_group
     from surveyapp.cli.commands.report import report_command
 
+    frameworks_group.add_command(frameworks_export)
+    frameworks_group.add_command(frameworks_import)
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
@@ -68,7 +71,8 @@ def init_db():
 
 @click.group("frameworks")
 def frameworks_group():
-    """Check and list framework definitions."""
+    """Check, list, export and import framework definitions (YAML or XLSX workbooks)."""
+
 
 
 @frameworks_group.command("check")
@@ -86,7 +90,7 @@ def frameworks_check(files, readability):
         except FrameworkErrors as exc:
             failed = True
             for error in exc.errors:
-                click.echo(str(error).replace(str(path), shown, 1))
+                click.echo(f"{error.number} " + str(error).replace(str(path), shown, 1))
         except OSError as exc:
             failed = True
             click.echo(f"{shown}:1: cannot read the file: {exc.strerror}")
@@ -96,7 +100,7 @@ def frameworks_check(files, readability):
             click.echo(f"{shown}: ok: {fw.key} '{fw.title}', {len(fw.domains)} domains, {n_ind} indicators")
             if readability:  # warnings never fail the check
                 for warning in warnings:
-                    click.echo("  " + str(warning).replace(str(path), shown, 1))
+                    click.echo(f"  {warning.number} " + str(warning).replace(str(path), shown, 1))
                 click.echo("\n".join(summary_table(summarise(fw))))
     for error in check_distinct_versions(loaded):
         failed = True
@@ -130,7 +134,10 @@ def orgs_group():
 @with_appcontext
 def orgs_import(file):
     """Import organisations from a CSV with name,area,sector columns."""
-    records, errors = parse_organisations_csv(file.read())
+    text = file.read()
+    records, errors = parse_organisations_csv(text)
+    for note in spelling_notes(text) if not errors else ():
+        click.echo(f"{file.name}: {note}")
     for error in errors:
         click.echo(f"{file.name}: {error}", err=True)
     if errors:

@@ -20,6 +20,7 @@ from surveyapp.frameworks.model import (
     Framework,
     Indicator,
     Level,
+    NextStep,
     Option,
     Scale,
     Source,
@@ -55,21 +56,18 @@ def validate_definition(data, filename: str, lines: dict) -> list[DefinitionErro
     problems = list(check_structure(data))
     if isinstance(data, dict):  # semantic rules need a mapping at the top
         problems += [p for rule in SEMANTIC_RULES for p in rule(data)]
-    errors = [
-        DefinitionError(code, filename, _line_for(path, lines), format_path(path), message)
-        for path, code, message in problems
-    ]
-    return sorted(set(errors), key=lambda e: (e.line, e.path, e.message))
+    errors = [_located(code, filename, path, message, lines) for path, code, message in problems]
+    return sorted(set(errors), key=DefinitionError.sort_key)
 
 
 def definition_warnings(data, filename: str, lines: dict | None = None) -> list[DefinitionError]:
     """Return the warnings about a valid definition: plain-English advice that never blocks loading."""
     lines = lines or {}
     warnings = [
-        DefinitionError(code, filename, _line_for(path, lines), format_path(path), f"warning: {message}")
+        _located(code, filename, path, f"warning: {message}", lines)
         for rule in WARNING_RULES for path, code, message in rule(data)
     ]
-    return sorted(warnings, key=lambda w: (w.line, w.path, w.message))
+    return sorted(warnings, key=DefinitionError.sort_key)
 
 
 def check_framework_file(path: str | Path) -> tuple[Framework, list[DefinitionError]]:
@@ -78,8 +76,16 @@ def check_framework_file(path: str | Path) -> tuple[Framework, list[DefinitionEr
     return framework_from_definition(data, str(path), lines), definition_warnings(data, str(path), lines)
 
 
-def _line_for(path: tuple, lines: dict) -> int:
-    """Find the line of a path, or of its nearest ancestor that has one."""
+def _located(code: str, filename: str, path: tuple, message: str, lines: dict) -> DefinitionError:
+    """Make an error at a path's line (YAML) or cell (a workbook's map holds 'sheet!A1' text)."""
+    where = _line_for(path, lines)
+    if isinstance(where, str):
+        return DefinitionError(code, filename, 0, format_path(path), message, cell=where)
+    return DefinitionError(code, filename, where, format_path(path), message)
+
+
+def _line_for(path: tuple, lines: dict) -> int | str:
+    """Find the line (or cell) of a path, or of its nearest ancestor that has one."""
     while path:
         if path in lines:
             return lines[path]
@@ -163,6 +169,7 @@ def _build_indicator(i: dict, scales: dict[str, Scale]) -> Indicator:
         evidence=i.get("evidence", "none"), evidence_label=(i.get("evidence_label") or "").strip(),
         choices=choices,
         minimum=i.get("min"), maximum=i.get("max"), allow_not_applicable=allow_na,
+        next_steps=tuple(NextStep(float(n["level"]), n["text"].strip()) for n in i.get("next_steps") or ()),
     )
 
 
@@ -181,9 +188,17 @@ def _with_not_applicable(scale: Scale) -> Scale:
     return dataclasses.replace(scale, options=(*scale.options, NOT_APPLICABLE))
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlsb")
+
+
 def read_definition(path: str | Path) -> tuple[dict, dict]:
-    """Read a framework file into plain data and its line map."""
+    """Read a framework file (YAML, or a workbook) into plain data and its line (or cell) map."""
     path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        # imported here: openpyxl (and numpy with it) only when a workbook is read, not on every start
+        from surveyapp.frameworks.workbook_read import read_workbook_file
+
+        return read_workbook_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

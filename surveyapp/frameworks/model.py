@@ -65,6 +65,14 @@ class Choice:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """A suggested next step for an organisation whose result is at this level."""
+
+    level: float
+    text: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     text: str
@@ -80,6 +88,17 @@ class Indicator:
     minimum: float | None = None
     maximum: float | None = None
     allow_not_applicable: bool = False
+    next_steps: tuple[NextStep, ...] = ()
+
+    def next_step_for(self, value: float | None) -> NextStep | None:
+        """Return the suggestion for a result: the step of the highest level at or below it."""
+        if value is None:
+            return None
+        found = None
+        for step in sorted(self.next_steps, key=lambda s: s.level):
+            if step.level <= value + 1e-9:
+                found = step
+        return found
 
     @property
     def scored(self) -> bool:
@@ -166,6 +185,12 @@ class Framework:
         """Return the indicator with this id, if there is one."""
         found = self._indicator_index.get(indicator_id)
         return found[1] if found else None
+
+    def suggested_step(self, indicator_id: str, score) -> str:
+        """Return the suggested next step for a result on an indicator, or '' when there is none."""
+        indicator = self.indicator(indicator_id)
+        step = indicator.next_step_for(float(score)) if indicator and score is not None else None
+        return step.text if step else ""
 
     def domain_of(self, indicator_id: str) -> Domain | None:
         """Return the domain an indicator belongs to."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from surveyapp.frameworks.errors import DefinitionError
+from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors
 from surveyapp.frameworks.loader import framework_from_definition, load_framework_dir
 from surveyapp.frameworks.model import Framework
 
@@ -40,7 +40,7 @@ def sync_frameworks(db, directory: str) -> SyncResult:
         if row and row[0] == fw.content_hash:
             unchanged.append(fw.key)
             continue
-        if row and response_count(db, fw.key):
+        if row and (response_count(db, fw.key) or _was_published(db, fw.key)):
             errors.append(DefinitionError(
                 "frozen", fw.source_path, 1, "version",
                 f"framework '{fw.id}' version {fw.version} already has responses, so its content "
@@ -54,6 +54,15 @@ def sync_frameworks(db, directory: str) -> SyncResult:
         db["framework_versions"].upsert(record, pk="key")
         (updated if row else added).append(fw.key)
     return SyncResult(tuple(added), tuple(updated), tuple(unchanged), tuple(errors))
+
+
+PUBLISHED = "published:"  # source_path prefix of a version published by upload or import: never replaced
+
+
+def _was_published(db, key: str) -> bool:
+    """Return True when a version came from an upload or import, so no file may replace it."""
+    row = db.execute("SELECT source_path FROM framework_versions WHERE key = ?", [key]).fetchone()
+    return bool(row) and row[0].startswith(PUBLISHED)
 
 
 # (key, content hash) -> built framework; definitions are immutable per hash
@@ -99,3 +108,34 @@ def framework_for_round(db, round_id: int) -> Framework | None:
     """Return the framework version a round uses."""
     row = db.execute("SELECT framework_key FROM rounds WHERE id = ?", [round_id]).fetchone()
     return get_framework(db, row[0]) if row else None
+
+
+def registered_definition(db, key: str) -> dict | None:
+    """Return the plain definition stored for a framework version, as it was registered."""
+    row = db.execute("SELECT definition FROM framework_versions WHERE key = ?", [key]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def publish_definition(db, definition: dict, source_path: str) -> tuple[Framework, bool]:
+    """Register a validated definition as a new version; return (framework, newly added).
+
+    Published versions are immutable: the same id and version with other content is refused,
+    whether or not it has responses yet, so a round keeps exactly the version it was opened with.
+    Raises FrameworkErrors when the definition is not valid or the version is taken.
+    """
+    fw = framework_from_definition(definition, source_path)
+    row = db.execute("SELECT content_hash FROM framework_versions WHERE key = ?", [fw.key]).fetchone()
+    if row and row[0] == fw.content_hash:
+        return fw, False
+    if row:
+        latest = db.execute("SELECT max(version) FROM framework_versions WHERE framework_id = ?",
+                            [fw.id]).fetchone()[0]
+        raise FrameworkErrors([DefinitionError(
+            "published", source_path, 1, "version",
+            f"framework '{fw.id}' version {fw.version} is already published with other content; "
+            f"published versions never change: give this one version {latest + 1}")])
+    db.execute(  # plain SQL: it may run inside the caller's write transaction
+        "INSERT INTO framework_versions (key, framework_id, version, title, content_hash, definition, "
+        "source_path) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [fw.key, fw.id, fw.version, fw.title, fw.content_hash, json.dumps(definition), PUBLISHED + source_path])
+    return fw, True

@@ -58,8 +58,9 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
         "weight": (NUMBER, False, None), "evidence": (TEXT, False, None),
         "evidence_label": (TEXT, False, None), "choices": (LIST, False, "choice"),
         "min": (NUMBER, False, None), "max": (NUMBER, False, None),
-        "allow_not_applicable": (BOOL, False, None),
+        "allow_not_applicable": (BOOL, False, None), "next_steps": (LIST, False, "next_step"),
     },
+    "next_step": {"level": (NUMBER, True, None), "text": (TEXT, True, None)},
     "choice": {"key": (TEXT, True, None), "label": (TEXT, True, None)},
     "rules": {"strengths": (MAP, False, "strengths"), "development": (MAP, False, "development")},
     "strengths": {"min_score": (NUMBER, False, None), "max": (INT, False, None)},
@@ -304,6 +305,39 @@ def check_rule_bounds(data) -> Iterator[Problem]:
             yield ("rules", section, "gap"), "rules", "gap must be more than 0"
 
 
+def check_next_steps(data) -> Iterator[Problem]:
+    """Next steps belong to rating questions, one per level, each naming a level of the scale."""
+    scales = {x.get("id"): x for _, x in _items(data, "scales")}
+    for d, domain in _items(data, "domains"):
+        for i, ind in _items(domain, "indicators"):
+            steps = list(_items(ind, "next_steps"))
+            if not steps:
+                continue
+            path = ("domains", d, "indicators", i, "next_steps")
+            if ind.get("type", "rating") != "rating":
+                yield path, "next-step", f"only rating questions have next steps, not {ind.get('type')}"
+                continue
+            scale = scales.get(ind.get("scale"))
+            values = [lv.get("value") for _, lv in _items(scale or {}, "levels")]
+            seen = set()
+            for n, step in steps:
+                level = step.get("level")
+                if not _is_type(level, NUMBER):
+                    continue
+                if scale is not None and level not in values:
+                    shown = ", ".join(_number(v) for v in values)
+                    yield (path + (n, "level"), "level-range",
+                           f"level {_number(level)} is not on scale '{ind.get('scale')}'; its levels are {shown}")
+                if level in seen:
+                    yield path + (n, "level"), "next-step", f"level {_number(level)} already has a next step"
+                seen.add(level)
+
+
+def _number(value) -> str:
+    """Show a level value without a needless '.0'."""
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 # Lowest values that still protect anyone (docs/disclosure.md), and the two modes.
 DISCLOSURE_FLOORS = {"min_organisations": 2, "min_unknown": 1, "min_for_spread": 3, "precision": 0}
 DISCLOSURE_MODES = ("suppress", "named")
@@ -336,4 +370,5 @@ SEMANTIC_RULES = (
     check_question_types,
     check_rule_bounds,
     check_disclosure,
+    check_next_steps,
 )

@@ -81,6 +81,15 @@ def create_action(db, organisation_id: int, round_id: int, *, title: str, lead: 
     return action_id
 
 
+def adopt_next_step(db, organisation_id: int, round_id: int, area: dict, *, lead: str,
+                    created_by: int | None = None) -> int:
+    """Add a development area's suggested next step to the plan as an action on its indicator; return its id."""
+    if not area.get("next_step"):
+        raise PlanError("this development area has no suggested next step")
+    return create_action(db, organisation_id, round_id, title=area["next_step"][:MAX_TITLE], lead=lead,
+                         indicator_ids=[area["indicator"]], created_by=created_by)
+
+
 def _link_indicators(db, action_id: int, domains: dict[str, str]) -> None:
     """Replace the indicators an action addresses."""
     db.execute("DELETE FROM plan_action_indicators WHERE action_id = ?", [action_id])

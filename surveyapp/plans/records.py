@@ -144,4 +144,5 @@ def development_areas(db, round_id: int, organisation_id: int, min_group: int = 
     except KeyError:
         return []
     titles = {d.id: d.title for d in framework.domains}
-    return [{**row, "domain_title": titles.get(row["domain"], row["domain"])} for row in development]
+    return [{**row, "domain_title": titles.get(row["domain"], row["domain"]),
+             "next_step": framework.suggested_step(row["indicator"], row["score"])} for row in development]

@@ -323,6 +323,8 @@ def list_flowables(block, st, after=None) -> list:
         parts = [Paragraph(text(item.title), st["item"])]
         if item.detail:
             parts.append(Paragraph(text(item.detail), st["detail"]))
+        if item.next_step:
+            parts.append(Paragraph("Suggested next step: " + text(item.next_step), st["detail"]))
         if item.quotes:
             parts.append(Paragraph(text(block.quote_label) + ":", st["detail"]))
             parts += [Paragraph(f"“{text(q)}”", st["quote"]) for q in item.quotes]

@@ -90,6 +90,7 @@ class Item:
     title: str
     detail: str = ""
     quotes: tuple[str, ...] = ()
+    next_step: str = ""  # the framework's suggestion for this result, on a development area
 
 
 @dataclass(frozen=True)

@@ -183,16 +183,17 @@ def _spread_cell(record: dict | None):
                      f"n = {fmt_count(record['n_organisations'])}")
 
 
-def _highlight_items(ctx: OrganisationContext, records: list[dict]) -> ItemList:
-    """Turn strength or development records into items with the respondents' evidence."""
+def _highlight_items(ctx: OrganisationContext, records: list[dict], next_steps: bool = False) -> ItemList:
+    """Turn strength or development records into items with the respondents' evidence (and next steps)."""
     items = []
     for record in records:
         parts = [f"Score {fmt_score(record['score'])}", ctx.domain_titles.get(record["domain"], record["domain"])]
         name = ctx.area if record["benchmark"] == "area" else "Tayside"
         if not is_missing(record.get("benchmark_mean")):
             parts.append(f"{name} average {fmt_score(record['benchmark_mean'])} ({fmt_gap(record['gap'])})")
+        step = ctx.framework.suggested_step(record["indicator"], record["score"]) if next_steps else ""
         items.append(Item(title=record["text"], detail=" · ".join(parts),
-                          quotes=tuple(ctx.comments.get(record["indicator"], ()))))
+                          quotes=tuple(ctx.comments.get(record["indicator"], ())), next_step=step))
     return ItemList(items=tuple(items))
 
 
@@ -207,7 +208,7 @@ def development(ctx: OrganisationContext, spec):
     """List the organisation's development areas with its respondents' evidence."""
     if not ctx.summary.development:
         return empty_section(ctx, spec)
-    return section(ctx, spec, _highlight_items(ctx, ctx.summary.development))
+    return section(ctx, spec, _highlight_items(ctx, ctx.summary.development, next_steps=True))
 
 
 def text_answers(ctx: OrganisationContext, spec):

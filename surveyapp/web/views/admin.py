@@ -14,6 +14,7 @@ from surveyapp.accounts.organisations import (
     check_organisation,
     organisation_id_by_name,
     parse_organisations_csv,
+    spelling_notes,
     upsert_organisations,
 )
 from surveyapp.accounts.permissions import can_administer
@@ -34,12 +35,14 @@ from surveyapp.accounts.users import (
 from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line
+from surveyapp.web.views import framework_uploads
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
 from surveyapp.web.views.uploads import accepts_files
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+framework_uploads.add_routes(bp)
 MAX_CSV_BYTES = 1024 * 1024
 AREA_CHOICES = [SelectChoice(ALL_AREAS, "All of Tayside")] + [SelectChoice(a, a) for a in AREAS]
 
@@ -253,6 +256,8 @@ def import_organisations():
                 count = upsert_organisations(get_db(), records)
                 record_event("organisations.imported", detail=f"{count} organisations")
                 flash(f"{count} organisations have been added or updated.")
+                for note in spelling_notes(text):  # an alias mapped is said, not done silently
+                    flash(f"Row {note.line}: {note.message}.")
                 return redirect(url_for(".organisations"))
     failed = bool(form.errors or row_errors)
     return render_template("admin/import.html", form=form, row_errors=row_errors), 400 if failed else 200

@@ -23,7 +23,7 @@ from flask import (
 from surveyapp.accounts.organisations import get_organisation
 from surveyapp.accounts.permissions import can_edit_plan, can_view_results
 from surveyapp.frameworks.registry import get_framework
-from surveyapp.plans.actions import add_note, complete_action, create_action, update_action
+from surveyapp.plans.actions import add_note, adopt_next_step, complete_action, create_action, update_action
 from surveyapp.plans.model import STATUSES, PlanError, StaleAction
 from surveyapp.plans.progress import BenchmarkCache
 from surveyapp.plans.queries import get_action, list_actions, list_notes, rounds_with_results
@@ -139,6 +139,28 @@ def new_action(org_id):
         form_url=url_for(".new_action", org_id=org_id, round=chosen["id"],
                          indicator=request.args.getlist("indicator")),
     ), 400 if errors else 200
+
+
+@bp.route("/organisations/<int:org_id>/plan/next-steps", methods=["POST"])
+@login_required
+def add_next_step(org_id):
+    """Add a development area's suggested next step to the plan in one step, then offer it for editing."""
+    db, _ = _organisation(org_id, edit=True)
+    chosen = _chosen_round(rounds_with_results(db, org_id), request.form.get("round"))
+    if chosen is None:
+        abort(404)
+    areas = development_areas(db, chosen["id"], org_id, current_app.config["MIN_GROUP"],
+                              BenchmarkCache(db, current_app.config["MIN_GROUP"], current_viewer()))
+    area = next((a for a in areas if a["indicator"] == request.form.get("indicator") and a["next_step"]), None)
+    if area is None:
+        abort(400)  # only a development area with a suggestion can be added this way
+    try:
+        action_id = adopt_next_step(db, org_id, chosen["id"], area, lead=g.user["name"], created_by=g.user["id"])
+    except PlanError:
+        abort(400)
+    record_event("plan.action_added", org_id, f"action {action_id} from a suggested next step")
+    flash("Suggested next step added to the improvement plan. Check the lead and target date.")
+    return redirect(url_for(".edit_action", org_id=org_id, action_id=action_id))
 
 
 @bp.route("/organisations/<int:org_id>/plan/actions/<int:action_id>")
