@@ -15,6 +15,7 @@ from surveyapp.cli.commands.benchmark import benchmark
 from surveyapp.cli.commands.disclosure import disclosure_check
 from surveyapp.cli.commands.mail import mail_group
 from surveyapp.cli.commands.report import report_command
+from surveyapp.cli.errors import DATE, ID, run_safely
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
 from surveyapp.frameworks.readability import summarise, summary_table
@@ -32,12 +33,23 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
-def main() -> None:
-    """Run the `surveyapp` console script."""
+def main(args: list[str] | None = None) -> None:
+    """Run the `surveyapp` console script; no traceback reaches the person (exit codes: cli/errors.py)."""
     from surveyapp import create_app
 
-    FlaskGroup(create_app=create_app, add_default_commands=True,
-               help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
+    loaded = {}
+
+    def make_app():
+        loaded["app"] = create_app()
+        return loaded["app"]
+
+    group = FlaskGroup(create_app=make_app, add_default_commands=True,
+                       help="Tayside self-assessment survey engine.", epilog=EXIT_CODES)
+    sys.exit(run_safely(group, sys.argv[1:] if args is None else args, loaded))
+
+
+EXIT_CODES = ("Exit codes: 0 done, 1 usage (unknown command or option), 2 input (a value or file given is wrong), "
+              "3 state (database not initialised, busy or disk full), 4 unexpected (details in the log file named).")
 
 
 def prepare_database(db, frameworks_dir: str) -> list:
@@ -143,10 +155,10 @@ def rounds_group():
 
 @rounds_group.command("create")
 @click.option("--framework", "framework_id", required=True, help="Framework id, e.g. strategic-planning.")
-@click.option("--version", type=int, help="Framework version (default: the latest).")
+@click.option("--version", type=ID, help="Framework version (default: the latest).")
 @click.option("--title", required=True)
-@click.option("--opens", help="Opening date, YYYY-MM-DD.")
-@click.option("--closes", help="Closing date, YYYY-MM-DD.")
+@click.option("--opens", type=DATE, help="Opening date, YYYY-MM-DD.")
+@click.option("--closes", type=DATE, help="Closing date, YYYY-MM-DD.")
 @with_appcontext
 def rounds_create(framework_id, version, title, opens, closes):
     """Create a round and print its id."""
@@ -178,7 +190,7 @@ def _round_framework(db, round_id):
 
 @click.command("import-responses")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-@click.option("--round", "round_id", type=int, required=True)
+@click.option("--round", "round_id", type=ID, required=True)
 @with_appcontext
 def import_responses_command(file, round_id):
     """Import submitted responses from a long-format CSV; any error imports nothing."""
@@ -199,7 +211,7 @@ def import_responses_command(file, round_id):
 
 
 @click.command("export-responses")
-@click.option("--round", "round_id", type=int, required=True)
+@click.option("--round", "round_id", type=ID, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 @with_appcontext
 def export_responses_command(round_id, output):
@@ -237,7 +249,7 @@ def users_group():
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(["service_lead", "facilitator", "commissioner", "admin"]))
-@click.option("--organisation", "organisations", multiple=True, type=int, help="Organisation id (service leads).")
+@click.option("--organisation", "organisations", multiple=True, type=ID, help="Organisation id (service leads).")
 @click.option("--area", "areas", multiple=True, help="Area covered ('*' for all of Tayside).")
 @click.password_option()
 @with_appcontext

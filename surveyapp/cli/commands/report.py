@@ -15,12 +15,13 @@ from flask.cli import with_appcontext
 
 from surveyapp.accounts.organisations import normalise_area, normalise_sector
 from surveyapp.assessments.rounds import get_round
+from surveyapp.cli.errors import ID
 from surveyapp.storage.db import get_db
 
 
 @click.command("report")
-@click.option("--round", "round_id", type=int, required=True, help="Id of the round.")
-@click.option("--organisation", "organisation_id", type=int, help="Report on this organisation (id).")
+@click.option("--round", "round_id", type=ID, required=True, help="Id of the round.")
+@click.option("--organisation", "organisation_id", type=ID, help="Report on this organisation (id).")
 @click.option("--area", help="Report on this area, e.g. 'Perth and Kinross'.")
 @click.option("--sector", help="Report on this sector, e.g. 'Third sector'.")
 @click.option("--all", "everything", is_flag=True,
