@@ -14,6 +14,7 @@ from surveyapp.cli.commands.backup import backup_command, restore_command
 from surveyapp.cli.commands.benchmark import benchmark
 from surveyapp.cli.commands.disclosure import disclosure_check
 from surveyapp.cli.commands.mail import mail_group
+from surveyapp.cli.commands.people import ORGS_COMMANDS, users_group
 from surveyapp.cli.commands.report import report_command
 from surveyapp.cli.errors import DATE, ID, run_safely
 from surveyapp.frameworks.errors import FrameworkErrors
@@ -26,6 +27,8 @@ from surveyapp.storage.migrations import migrations
 
 def init_app(app) -> None:
     """Register every command on the app's CLI group."""
+    for command in ORGS_COMMANDS:
+        orgs_group.add_command(command)
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
@@ -238,23 +241,3 @@ def demo_command():
         sys.exit(1)
     for line in load_demo(db):
         click.echo(line)
-
-
-@click.group("users")
-def users_group():
-    """Manage people who can sign in."""
-
-
-@users_group.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["service_lead", "facilitator", "commissioner", "admin"]))
-@click.option("--organisation", "organisations", multiple=True, type=ID, help="Organisation id (service leads).")
-@click.option("--area", "areas", multiple=True, help="Area covered ('*' for all of Tayside).")
-@click.password_option()
-@with_appcontext
-def users_create(email, name, role, organisations, areas, password):
-    """Create a user who can sign in."""
-    from surveyapp.accounts.users import create_user
-
-    click.echo(create_user(get_db(), email, name, role, password, organisations, areas))
