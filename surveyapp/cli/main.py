@@ -43,6 +43,7 @@ def main(args: list[str] | None = None) -> None:
     loaded = {}
 
     def make_app():
+        """Create the app, and keep it for the error handler (its database and instance folder)."""
         loaded["app"] = create_app()
         return loaded["app"]
 

@@ -39,6 +39,7 @@ def aligned(rows: list[dict], columns: dict[str, str]) -> list[str]:
     numeric = [all(isinstance(row[key], int) and not isinstance(row[key], bool) for row in rows) for key in columns]
 
     def line(values):
+        """Join one row's cells, padded to their columns."""
         return "  ".join(v.rjust(w) if right else v.ljust(w)
                          for v, w, right in zip(values, widths, numeric)).rstrip()
 

@@ -73,6 +73,7 @@ def report_command(round_id, organisation_id, area, sector, everything, output, 
             written = []
 
             def progress(path):
+                """Say which report was written, and how far the batch is."""
                 written.append(path)
                 click.echo(f"Wrote {path} ({len(written)} of {len(tasks)})")
 
