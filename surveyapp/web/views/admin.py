@@ -70,8 +70,10 @@ class AccessForm(FlaskForm):
 
     def validate_organisations(self, field):
         """A service lead needs at least one organisation (the rule is accounts.users')."""
-        problem = organisations_problem(get_db(), self.role_for_rules, [int(o) for o in field.data or ()],
-                                        kept=self.kept_organisations)
+        chosen = [int(o) for o in field.data or () if str(o).isdecimal()]
+        if len(chosen) != len(field.data or ()):
+            return  # not one of the choices offered: the field has already said so
+        problem = organisations_problem(get_db(), self.role_for_rules, chosen, kept=self.kept_organisations)
         if problem:
             raise ValidationError(problem)
 
