@@ -11,8 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Install (editable) only when the metadata changes: the stamp is newer than setup.cfg and pyproject.toml
+# after a successful install, so a second `make run` goes straight to the app.
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+install: $(VENV)/.installed
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -28,8 +33,9 @@ browser-deps:
 	  cd tests/browser && npm ci --silent --no-audit --no-fund >/dev/null; \
 	fi
 
-run: install
-	$(BIN)/surveyapp init-db
+# `surveyapp demo` applies the migrations and registers the framework files first (as init-db does),
+# so one command start, not two, stands between `make run` and the app.
+run: $(VENV)/.installed
 	$(BIN)/surveyapp demo
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket --access-logfile - wsgi:app
 
@@ -52,8 +58,8 @@ FAST_TESTS := tests/test_web_stock.py tests/test_domain_form.py tests/test_secur
 
 # Install the test dependencies again only when the metadata changes, so `make check` stays quick.
 $(VENV)/.test-installed: setup.cfg pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@ $(VENV)/.installed
 
 # ruff, the import contract and the fast tests: under a minute.
 check: $(VENV)/.test-installed

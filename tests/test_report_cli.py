@@ -53,9 +53,11 @@ def test_report_area_by_name_and_refusals(runner, db, tmp_path):
     # for Angus's commissioners, who see Angus's one organisation anyway: its figures are shown
     assert "Organisations with submitted responses 1" in " ".join(pdf_text(target).split())
     sector = tmp_path / "la.pdf"
-    assert runner.invoke(args=["report", "--round", str(world.round_id), "--sector", "Local authority",
-                               "-o", str(sector)]).exit_code == 0
-    assert "Too few Local authority organisations can be compared" in " ".join(pdf_text(sector).split())
+    hidden = runner.invoke(args=["report", "--round", str(world.round_id), "--sector", "Local authority",
+                                 "-o", str(sector)])
+    # as with --all: a sector whose figures are all hidden from its readers gets no report, and says why
+    assert hidden.exit_code == 2 and "no report for sector Local authority: its figures are hidden" in hidden.output
+    assert not sector.exists()
     both = runner.invoke(args=["report", "--round", str(world.round_id), "--area", "Angus", "--all",
                                "-o", str(tmp_path)])
     assert both.exit_code == 2 and "exactly one of" in both.output

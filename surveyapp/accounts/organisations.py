@@ -38,13 +38,22 @@ class RowError:
         return f"line {self.line}: {self.message}"
 
 
+def organisation_name_problem(name: str) -> str | None:
+    """Refuse an empty or over-long organisation name."""
+    name = (name or "").strip()
+    if not name:
+        return "organisation name is empty"
+    if len(name) > 200:
+        return "organisation name is longer than 200 characters"
+    return None
+
+
 def check_organisation(name: str, area: str, sector: str) -> tuple[dict | None, str | None]:
     """Validate one organisation's fields; return (record, error)."""
     name = (name or "").strip()
-    if not name:
-        return None, "organisation name is empty"
-    if len(name) > 200:
-        return None, "organisation name is longer than 200 characters"
+    problem = organisation_name_problem(name)
+    if problem:
+        return None, problem
     canonical_area = normalise_area(area)
     if not canonical_area:
         return None, f"unknown area '{area}' (use one of: {', '.join(AREAS)})"
@@ -114,3 +123,36 @@ def vocabulary_lists() -> dict[str, tuple[tuple[str, str], ...]]:
         "sector": tuple((s, s) for s in SECTORS),
         "sector_spelling": tuple((alias, s) for alias, s in _SECTOR_LOOKUP.items() if alias != s.lower()),
     }
+
+
+def name_taken_problem(db, name: str, except_id: int | None = None) -> str | None:
+    """Refuse a name another organisation already has."""
+    found = organisation_id_by_name(db, (name or "").strip())
+    if found is not None and found != except_id:
+        return "There is already an organisation with this name"
+    return None
+
+
+def list_organisations(db, include_archived: bool = False) -> list[dict]:
+    """Return organisations by area and name, with their people and submitted responses counted."""
+    where = "" if include_archived else "WHERE organisations.archived_at IS NULL"
+    return list(db.query(
+        f"""
+        SELECT organisations.id, organisations.name, organisations.area, organisations.sector,
+               organisations.archived_at,
+               (SELECT count(*) FROM memberships WHERE memberships.organisation_id = organisations.id) AS people,
+               (SELECT count(*) FROM responses WHERE responses.organisation_id = organisations.id
+                  AND responses.status = 'submitted') AS submitted
+          FROM organisations {where} ORDER BY organisations.area, organisations.name
+        """))
+
+
+def rename_organisation(db, organisation_id: int, name: str) -> None:
+    """Give an organisation a new name; its answers and people stay with it."""
+    db.execute("UPDATE organisations SET name = ? WHERE id = ?", [name.strip(), organisation_id])
+
+
+def archive_organisation(db, organisation_id: int, when: str) -> None:
+    """Archive an organisation: kept with its results, no longer offered for new people or invitations."""
+    db.execute("UPDATE organisations SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
+               [when, organisation_id])

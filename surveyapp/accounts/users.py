@@ -6,6 +6,7 @@ import re
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from surveyapp.accounts.organisations import AREAS
 from surveyapp.accounts.passwords import normalise
 from surveyapp.storage.db import first_row
 
@@ -30,6 +31,57 @@ _EMAIL = re.compile(rf"[^{_NOT_IN_EMAIL}]+@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL
 def looks_like_email(text: str) -> bool:
     """Return True when text could be an email address."""
     return len(text) <= MAX_EMAIL and bool(_EMAIL.fullmatch(text))
+
+
+MAX_NAME = 200
+
+
+# The rules for a new account, one per function, shared by the admin pages and the command line.
+# Each returns the sentence to show, or None.
+
+def email_problem(db, email: str) -> str | None:
+    """Refuse a malformed email, or one that already has an account."""
+    if not looks_like_email((email or "").strip()):
+        return "Enter an email address in the correct format, like name@example.org"
+    if account_id_by_email(db, email):
+        return "There is already an account with this email address"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Refuse an empty or over-long full name."""
+    if not (name or "").strip():
+        return "Enter their full name"
+    if len(name.strip()) > MAX_NAME:
+        return f"Name must be {MAX_NAME} characters or fewer"
+    return None
+
+
+def organisations_problem(db, role: str, organisation_ids, kept=()) -> str | None:
+    """A service lead needs at least one organisation, each one known and not archived (unless already kept)."""
+    if role != "service_lead":
+        return None
+    if not organisation_ids:
+        return "Select at least one organisation for a service lead"
+    for organisation_id in organisation_ids:
+        row = db.execute("SELECT archived_at FROM organisations WHERE id = ?", [organisation_id]).fetchone()
+        if row is None:
+            return f"There is no organisation {organisation_id}"
+        if row[0] and organisation_id not in kept:
+            return f"Organisation {organisation_id} is archived"
+    return None
+
+
+def areas_problem(role: str, areas) -> str | None:
+    """A facilitator or commissioner needs at least one area, each one known."""
+    if role not in ("facilitator", "commissioner"):
+        return None
+    if not areas:
+        return "Select at least one area for a facilitator or commissioner"
+    for area in areas:
+        if area != ALL_AREAS and area not in AREAS:
+            return f"Unknown area '{area}' (use one of: {', '.join(AREAS)}, or * for all of Tayside)"
+    return None
 
 
 def hash_password(password: str) -> str:

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from surveyapp.accounts.organisations import parse_organisations_csv, spelling_notes, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
+from surveyapp.cli.errors import DATE, ID, run_safely
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
 from surveyapp.frameworks.readability import summarise, summary_table
@@ -26,10 +27,13 @@ def init_app(app) -> None:
     from surveyapp.cli.commands.disclosure import disclosure_check
     from surveyapp.cli.commands.frameworks_io import frameworks_export, frameworks_import
     from surveyapp.cli.commands.mail import mail_group
+    from surveyapp.cli.commands.people import ORGS_COMMANDS, users_group
     from surveyapp.cli.commands.report import report_command
 
     frameworks_group.add_command(frameworks_export)
     frameworks_group.add_command(frameworks_import)
+    for command in ORGS_COMMANDS:
+        orgs_group.add_command(command)
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
@@ -37,13 +41,27 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
-def main() -> None:
-    """Run the `surveyapp` console script."""
+def main(args: list[str] | None = None) -> None:
+    """Run the `surveyapp` console script; no traceback reaches the person (exit codes: cli/errors.py)."""
     from surveyapp import create_app
     from surveyapp.cli.lazy import SurveyappGroup
 
-    SurveyappGroup(create_app=create_app, create_app_without_web=lambda: create_app(web=False),
-                   add_default_commands=True, help="Tayside self-assessment survey engine.")(prog_name="surveyapp")
+    loaded = {}
+
+    def keep(app):
+        """Keep the app the command line built, for the error handler (its database and instance folder)."""
+        loaded["app"] = app
+        return app
+
+    group = SurveyappGroup(create_app=lambda: keep(create_app()),
+                           create_app_without_web=lambda: keep(create_app(web=False)),
+                           add_default_commands=True, help="Tayside self-assessment survey engine.",
+                           epilog=EXIT_CODES)
+    sys.exit(run_safely(group, sys.argv[1:] if args is None else args, loaded))
+
+
+EXIT_CODES = ("Exit codes: 0 done, 1 usage (unknown command or option), 2 input (a value or file given is wrong), "
+              "3 state (database not initialised, busy or disk full), 4 unexpected (details in the log file named).")
 
 
 def prepare_database(db, frameworks_dir: str) -> list:
@@ -153,10 +171,10 @@ def rounds_group():
 
 @rounds_group.command("create")
 @click.option("--framework", "framework_id", required=True, help="Framework id, e.g. strategic-planning.")
-@click.option("--version", type=int, help="Framework version (default: the latest).")
+@click.option("--version", type=ID, help="Framework version (default: the latest).")
 @click.option("--title", required=True)
-@click.option("--opens", help="Opening date, YYYY-MM-DD.")
-@click.option("--closes", help="Closing date, YYYY-MM-DD.")
+@click.option("--opens", type=DATE, help="Opening date, YYYY-MM-DD.")
+@click.option("--closes", type=DATE, help="Closing date, YYYY-MM-DD.")
 @with_appcontext
 def rounds_create(framework_id, version, title, opens, closes):
     """Create a round and print its id."""
@@ -188,7 +206,7 @@ def _round_framework(db, round_id):
 
 @click.command("import-responses")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
-@click.option("--round", "round_id", type=int, required=True)
+@click.option("--round", "round_id", type=ID, required=True)
 @with_appcontext
 def import_responses_command(file, round_id):
     """Import submitted responses from a long-format CSV; any error imports nothing."""
@@ -209,7 +227,7 @@ def import_responses_command(file, round_id):
 
 
 @click.command("export-responses")
-@click.option("--round", "round_id", type=int, required=True)
+@click.option("--round", "round_id", type=ID, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
 @with_appcontext
 def export_responses_command(round_id, output):
@@ -236,23 +254,3 @@ def demo_command():
         sys.exit(1)
     for line in load_demo(db):
         click.echo(line)
-
-
-@click.group("users")
-def users_group():
-    """Manage people who can sign in."""
-
-
-@users_group.command("create")
-@click.option("--email", required=True)
-@click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["service_lead", "facilitator", "commissioner", "admin"]))
-@click.option("--organisation", "organisations", multiple=True, type=int, help="Organisation id (service leads).")
-@click.option("--area", "areas", multiple=True, help="Area covered ('*' for all of Tayside).")
-@click.password_option()
-@with_appcontext
-def users_create(email, name, role, organisations, areas, password):
-    """Create a user who can sign in."""
-    from surveyapp.accounts.users import create_user
-
-    click.echo(create_user(get_db(), email, name, role, password, organisations, areas))

@@ -20,7 +20,7 @@ from types import MappingProxyType
 
 from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.disclosure import PUBLIC, Viewer
-from surveyapp.benchmarks.group_detail import group_is_suppressed
+from surveyapp.benchmarks.group_detail import group_hidden_reason
 from surveyapp.benchmarks.viewers import viewer_for_organisation
 from surveyapp.render.pdf import render_pdf
 from surveyapp.reports.model import RoundData, build_report
@@ -66,13 +66,31 @@ def plan_all(data: RoundData, comments: dict[int, dict]) -> tuple[list[Task], li
     skipped = []
     for kind in ("area", "sector"):
         for name in sorted(bench.organisations[kind].astype(str).unique()):
-            viewer = audience(data, kind, name)
-            if group_is_suppressed(data.for_viewer(viewer).bench, kind, name):
-                skipped.append(f"{kind} {name}: its figures are hidden for {viewer.label} "
-                               f"(too few organisations), so no report")
+            reason = skip_reason(data, kind, name)
+            if reason:
+                skipped.append(f"{kind} {name}: {reason}, so no report")
             else:
-                tasks.append(Task(kind, name, viewer=viewer))
+                tasks.append(Task(kind, name, viewer=audience(data, kind, name)))
     return tasks, skipped
+
+
+# the rule that hid a group's overall figures, in the words its reports use (docs/disclosure.md)
+HIDDEN_BECAUSE = {
+    "too-few": "too few organisations",
+    "complement": "hidden so that another hidden figure cannot be worked out",
+    "alike": "the other organisations answered alike",
+}
+
+
+def skip_reason(data: RoundData, kind: str, name: str) -> str:
+    """Return why an area or sector gets no report (nothing to show its readers), or "" when it gets one."""
+    if not bool((data.bench.organisations[kind].astype(str) == name).any()):
+        return f"no organisation in it has submitted responses in round {data.round['id']}"
+    viewer = audience(data, kind, name)
+    reason = group_hidden_reason(data.for_viewer(viewer).bench, kind, name)
+    if reason:
+        return f"its figures are hidden for {viewer.label} ({HIDDEN_BECAUSE.get(reason, reason)})"
+    return ""
 
 
 def write_report(bundle: Bundle, task: Task) -> str:

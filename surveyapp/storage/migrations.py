@@ -375,3 +375,9 @@ def m0007_framework_versions(db):
         );
         """
     )
+
+
+@migrations(name="0009_archived_organisations")
+def m0009_archived_organisations(db):
+    """Let an organisation be archived: kept with its results, no longer offered for new people."""
+    db.execute("ALTER TABLE organisations ADD COLUMN archived_at TEXT")  # NULL: in use

@@ -33,7 +33,7 @@ def test_one_person_and_an_unknown_email(demo_file):
     result = run(demo_file, "disclosure-check", "--round", "6", "--as", "commissioner@example.org")
     assert result.returncode == 0 and "a commissioner for Dundee City:" in result.stdout
     missing = run(demo_file, "disclosure-check", "--round", "6", "--as", "nobody@example.org")
-    assert missing.returncode == 1 and "no active user has the email nobody@example.org" in missing.stderr
+    assert missing.returncode == 2 and "no active user has the email nobody@example.org" in missing.stderr
     assert "Traceback" not in missing.stderr
 
 

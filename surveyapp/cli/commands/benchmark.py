@@ -14,12 +14,13 @@ from surveyapp.benchmarks.disclosure import PUBLIC
 from surveyapp.benchmarks.maintained import rebuild_round, round_ids
 from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.cli.commands.disclosure import viewer_by_email
+from surveyapp.cli.errors import ID
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.storage.db import get_db
 
 
 @click.command("benchmark")
-@click.option("--round", "round_id", type=int, help="Id of the round (required unless --rebuild).")
+@click.option("--round", "round_id", type=ID, help="Id of the round (required unless --rebuild).")
 @click.option("--by", type=click.Choice(BY), default="organisation", show_default=True,
               help="Group organisations by this.")
 @click.option("--level", type=click.Choice(LEVELS), default="overall", show_default=True,

@@ -11,6 +11,7 @@ from surveyapp.benchmarks.audit import audit
 from surveyapp.benchmarks.disclosure import EVERYONE, PUBLIC
 from surveyapp.benchmarks.round_cache import kept_benchmark, publish_for
 from surveyapp.benchmarks.viewers import viewer_for_area, viewer_for_organisation, viewer_for_user
+from surveyapp.cli.errors import ID
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.storage.db import get_db
 
@@ -33,7 +34,7 @@ def viewer_classes(db, bench) -> list:
 
 
 @click.command("disclosure-check")
-@click.option("--round", "round_id", type=int, required=True, help="Id of the round to check.")
+@click.option("--round", "round_id", type=ID, required=True, help="Id of the round to check.")
 @click.option("--as", "email", default=None, help="Check only what this person (their email) would see.")
 @with_appcontext
 def disclosure_check(round_id: int, email: str | None) -> None:

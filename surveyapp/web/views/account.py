@@ -39,6 +39,23 @@ from surveyapp.web.views.mail import expiry, link_lifetime, open_rounds, prepare
 
 bp = Blueprint("account", __name__)
 bp.record_once(register)
+COMMAND_LINE = {"id": None, "name": "An administrator", "email": None}  # who invites from `surveyapp users invite`
+
+
+def register_command_line_invitations(state) -> None:
+    """Let `surveyapp users invite` queue an invitation without importing the web layer."""
+    app = state.app
+
+    def invite(user_id: int) -> str:
+        """Queue the invitation for an account the command line created, inside its transaction."""
+        person = get_user(get_db(), user_id)
+        with app.test_request_context(base_url=app.config["BASE_URL"]):  # links point at the real site
+            return send_invitation(person["email"], person["name"], None, COMMAND_LINE, user_id=user_id)
+
+    app.extensions["surveyapp.invite"] = invite
+
+
+bp.record_once(register_command_line_invitations)
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A few unrelated words make a strong password "
                  "that is easy to remember. Spaces and any letters or symbols are fine.")

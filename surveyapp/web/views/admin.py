@@ -12,6 +12,7 @@ from surveyapp.accounts.organisations import (
     AREAS,
     SECTORS,
     check_organisation,
+    name_taken_problem,
     organisation_id_by_name,
     parse_organisations_csv,
     spelling_notes,
@@ -23,11 +24,12 @@ from surveyapp.accounts.users import (
     ALL_AREAS,
     MAX_EMAIL,
     ROLE_NAMES,
-    account_id_by_email,
+    areas_problem,
     create_user,
+    email_problem,
     get_user,
     list_users,
-    looks_like_email,
+    organisations_problem,
     set_active,
     set_areas,
     set_memberships,
@@ -54,9 +56,12 @@ def _admins_only():
     require(can_administer(g.user))
 
 
-def _organisation_choices() -> list[SelectChoice]:
-    return [SelectChoice(str(r["id"]), r["name"])
-            for r in get_db().query("SELECT id, name FROM organisations ORDER BY name")]
+def _organisation_choices(keep=()) -> list[SelectChoice]:
+    """Offer the organisations in use, and any archived one the person already belongs to (keep)."""
+    keep = [int(k) for k in keep]
+    return [SelectChoice(str(r["id"]), r["name"]) for r in get_db().query(
+        f"SELECT id, name FROM organisations WHERE archived_at IS NULL OR id IN ({', '.join('?' * len(keep))}) "
+        "ORDER BY name", keep)]
 
 
 class AccessForm(FlaskForm):
@@ -64,16 +69,22 @@ class AccessForm(FlaskForm):
     areas = SelectMultipleField("Areas (facilitators and commissioners)", choices=AREA_CHOICES)
 
     role_for_rules = ""
+    kept_organisations = frozenset()  # archived ones the person already belongs to may stay
 
     def validate_organisations(self, field):
-        """A service lead needs at least one organisation."""
-        if self.role_for_rules == "service_lead" and not field.data:
-            raise ValidationError("Select at least one organisation for a service lead")
+        """A service lead needs at least one organisation (the rule is accounts.users')."""
+        chosen = [int(o) for o in field.data or () if str(o).isdecimal()]
+        if len(chosen) != len(field.data or ()):
+            return  # not one of the choices offered: the field has already said so
+        problem = organisations_problem(get_db(), self.role_for_rules, chosen, kept=self.kept_organisations)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_areas(self, field):
-        """A facilitator or commissioner needs at least one area."""
-        if self.role_for_rules in ("facilitator", "commissioner") and not field.data:
-            raise ValidationError("Select at least one area for a facilitator or commissioner")
+        """A facilitator or commissioner needs at least one area (the rule is accounts.users')."""
+        problem = areas_problem(self.role_for_rules, field.data or ())
+        if problem:
+            raise ValidationError(problem)
 
 
 class NewUserForm(AccessForm):
@@ -86,11 +97,10 @@ class NewUserForm(AccessForm):
     role = RadioField("Role", choices=ROLE_NAMES, validators=[InputRequired("Select a role")])
 
     def validate_email(self, field):
-        """Refuse a malformed email, or one that already has an account."""
-        if not looks_like_email(field.data or ""):
-            raise ValidationError("Enter an email address in the correct format, like name@example.org")
-        if account_id_by_email(get_db(), field.data):
-            raise ValidationError("There is already an account with this email address")
+        """Refuse a malformed email, or one that already has an account (the rule is accounts.users')."""
+        problem = email_problem(get_db(), field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ActiveForm(FlaskForm):
@@ -106,8 +116,9 @@ class OrganisationForm(FlaskForm):
 
     def validate_name(self, field):
         """Refuse a name another organisation already has."""
-        if organisation_id_by_name(get_db(), field.data or ""):
-            raise ValidationError("There is already an organisation with this name")
+        problem = name_taken_problem(get_db(), field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ImportForm(FlaskForm):
@@ -154,8 +165,8 @@ def user(user_id):
     person = found(get_user(db, user_id))
     form = AccessForm(data={"organisations": [str(o) for o in person["organisations"]],
                             "areas": sorted(person["areas"])})
-    form.organisations.choices = _organisation_choices()
-    form.role_for_rules = person["role"]
+    form.organisations.choices = _organisation_choices(keep=person["organisations"])
+    form.role_for_rules, form.kept_organisations = person["role"], person["organisations"]
     if form.validate_on_submit():
         with write_transaction(db):
             if person["role"] == "service_lead":

@@ -31,7 +31,7 @@ MAX_REASON = 1_000
 
 def facilitated_organisations(user: dict) -> list[dict]:
     """Return the organisations this facilitator covers, by name."""
-    return [org for org in get_db().query("SELECT * FROM organisations ORDER BY name")
+    return [org for org in get_db().query("SELECT * FROM organisations WHERE archived_at IS NULL ORDER BY name")
             if can_facilitate(user, org)]
 
 
