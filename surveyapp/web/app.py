@@ -11,7 +11,7 @@ from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
 from surveyapp.web import security_headers
 from surveyapp.web.kept_forms import keep_form
-from surveyapp.web.views.uploads import refuse_unexpected_files
+from surveyapp.web.views.uploads import allow_upload_size, refuse_unexpected_files, too_large_message
 
 csrf = CSRFProtect()
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
@@ -20,10 +20,11 @@ NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, cookie flags, headers, the user loader and error pages."""
-    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds
+    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, imports, plans, records, rounds
     from surveyapp.web.views import reports as results
 
     _secure_defaults(app)
+    app.before_request(allow_upload_size)  # before CSRF protection reads the form
     csrf.init_app(app)
     security_headers.init_app(app)
     app.register_blueprint(auth.bp)
@@ -36,6 +37,8 @@ def init_app(app) -> None:
     app.register_blueprint(records.bp)
     app.register_blueprint(plans.bp)
     app.register_blueprint(results.bp)
+    app.register_blueprint(imports.bp)
+    imports.init_app(app)
     app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)
     app.before_request(_keep_timed_out_form)
@@ -116,7 +119,8 @@ def _error_page(error):
         code = 500
     if code == 403 or isinstance(error, CSRFError):
         _audit_refusal("csrf.refused" if isinstance(error, CSRFError) else "permission.refused")
-    return render_template("error.html", title=ERROR_TITLES[code], code=code), code
+    message = too_large_message() if code == 413 else None
+    return render_template("error.html", title=ERROR_TITLES[code], code=code, message=message), code
 
 
 def _audit_refusal(action: str) -> None:
