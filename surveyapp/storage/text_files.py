@@ -151,5 +151,5 @@ class Mappings:
 def describe_mapping(mapping: dict) -> str:
     """Say in a sentence how a spelling was read."""
     rows = mapping["rows"]
-    return (f"{mapping['column']} \u2018{mapping['from']}\u2019 was read as \u2018{mapping['to']}\u2019 "
+    return (f"{mapping['column']} '{mapping['from']}' was read as '{mapping['to']}' "
             f"on {rows:,} row{'s' if rows != 1 else ''} (first on line {mapping['first_line']})")

@@ -39,3 +39,14 @@ def to_csv(rows, columns=COLUMNS) -> str:
     writer.writerow(columns)
     writer.writerows(rows)
     return out.getvalue()
+
+
+def post_file(client, url: str, fields: dict):
+    """POST a multipart form held in memory (the test client spools large bodies to a file it never closes)."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    fields = {k: FileStorage(v[0], filename=v[1], content_type="text/csv") if isinstance(v, tuple) else v
+              for k, v in fields.items()}
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")

@@ -47,7 +47,10 @@ class ResponsesUploadForm(FlaskForm):
 
 def read_upload(form) -> bytes | None:
     """Return the uploaded file's bytes, or None with the reason added to the form's file errors."""
-    data = form.file.data.read(upload_limit() + 1)
+    try:
+        data = form.file.data.read(upload_limit() + 1)
+    finally:
+        form.file.data.close()  # a large upload is spooled to a temporary file: free it now
     if len(data) > upload_limit():
         form.file.errors.append(f"The file must be smaller than {describe_limit(upload_limit())}")
         return None
