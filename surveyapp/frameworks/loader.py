@@ -6,6 +6,7 @@ in the database, so a stored version is checked exactly like a file.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -26,7 +27,7 @@ from surveyapp.frameworks.model import (
     StrengthRule,
 )
 from surveyapp.frameworks.readability import WARNING_RULES
-from surveyapp.frameworks.reading import load_with_lines
+from surveyapp.frameworks.reading import MAX_BYTES, load_with_lines
 from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 
 
@@ -184,6 +185,10 @@ def _with_not_applicable(scale: Scale) -> Scale:
 def read_definition(path: str | Path) -> tuple[dict, dict]:
     """Read a framework file into plain data and its line map."""
     path = Path(path)
+    with contextlib.suppress(OSError):
+        if path.stat().st_size > MAX_BYTES:  # refuse before reading a huge file into memory
+            raise FrameworkErrors([DefinitionError("yaml-limit", str(path), 1, "", (
+                f"the file is {path.stat().st_size:,} bytes; a framework file may be at most {MAX_BYTES:,}"))])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from surveyapp.assessments.answers_csv import neutralise
 from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.reports.blocks import SUPPRESSED, suppression_note
+from surveyapp.storage.plain_text import without_control_characters
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)
 
@@ -67,11 +68,11 @@ def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = ()) -> bytes:
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(_sheet_name(sheet.name))
-        ws.append([neutralise(c) for c in sheet.columns])
+        ws.append([_cell(c) for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
-            ws.append([neutralise(cell) for cell in row])
+            ws.append([_cell(cell) for cell in row])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -80,10 +81,16 @@ def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = ()) -> bytes:
     if notes:
         ws = book.create_sheet("Notes")
         for note in notes:
-            ws.append([neutralise(note)])
+            ws.append([_cell(note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(value):
+    """Make a value safe for a worksheet: neutralised, and without the control characters XML cannot hold
+    (text stored before they were refused at input must not break the export)."""
+    return neutralise(without_control_characters(value))
 
 
 def _sheet_name(name: str) -> str:

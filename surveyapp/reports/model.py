@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from surveyapp.assessments.evidence import evidence_comments
-from surveyapp.assessments.rounds import get_round, previous_round_id
+from surveyapp.assessments.rounds import get_round, latest_round_with_results, previous_round_id
 from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.round_cache import publish_for, round_cache
@@ -83,6 +83,22 @@ class RoundData:
             view.previous = publish_for(self.previous, self.framework, viewer, self.min_group)
         return view
 
+    def compared_with_latest_results(self, db, organisation_id: int) -> RoundData:
+        """Return this view compared with the latest earlier round in which the organisation has results
+        (the previous round, unless it skipped that one)."""
+        if self.previous is not None and bool(
+                (self.previous.organisations["organisation_id"] == organisation_id).any()):
+            return self
+        earlier = latest_round_with_results(db, self.round["id"], organisation_id)
+        if earlier is None or earlier == (self.previous_round or {}).get("id"):
+            return self
+        view = copy.copy(self)
+        view.previous_round = dict(get_round(db, earlier))
+        view.previous = benchmark_round(db, earlier, self.framework, self.min_group)
+        if self.viewer is not None:
+            view.previous = publish_for(view.previous, self.framework, self.viewer, self.min_group)
+        return view
+
     def has_organisation(self, organisation_id: int) -> bool:
         """Return True when the organisation has submitted responses in the round."""
         return bool((self.bench.organisations["organisation_id"] == organisation_id).any())
@@ -107,6 +123,7 @@ class RoundData:
 def organisation_report(db, data: RoundData, definition: ReportDefinition, organisation_id: int,
                         date: dt.date | None = None) -> Report:
     """Build one organisation's report, with its own respondents' evidence."""
+    data = data.compared_with_latest_results(db, organisation_id)
     comments = evidence_comments(db, data.round["id"], organisation_id)
     plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
                            viewer=data.viewer)

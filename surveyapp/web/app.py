@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES
@@ -14,6 +15,16 @@ from surveyapp.web.kept_forms import keep_form
 from surveyapp.web.views.uploads import allow_upload_size, refuse_unexpected_files, too_large_message
 
 csrf = CSRFProtect()
+
+
+class StoredId(IntegerConverter):
+    """An <int:...> URL part that SQLite can hold: a 20-digit id is a page not found, not a server error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
 NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a time-out
 
@@ -23,6 +34,7 @@ def init_app(app) -> None:
     from surveyapp.web.views import account, admin, assess, auth, facilitate, home, imports, plans, records, rounds
     from surveyapp.web.views import reports as results
 
+    app.url_map.converters["int"] = StoredId  # before any route is added: every <int:...> is bounded
     _secure_defaults(app)
     app.before_request(allow_upload_size)  # before CSRF protection reads the form
     csrf.init_app(app)
