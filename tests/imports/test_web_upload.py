@@ -7,7 +7,6 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from surveyapp.assessments.import_jobs import work_once
 from surveyapp.frameworks.registry import framework_for_round
 from tests.conftest import csrf_token, sign_in
 from tests.imports.helpers import post_file, response_rows, to_csv
@@ -127,6 +126,8 @@ def test_a_latin_1_file_is_refused_with_its_line_not_a_byte_position(facilitator
 
 def run_queued_imports(db) -> None:
     """Do what the background worker does: run every queued import."""
+    from surveyapp.assessments.import_jobs import work_once
+
     while work_once(db):
         pass
 
