@@ -43,6 +43,19 @@ class Route:
     sign_in_redirect_is_fine: bool = False                # e.g. sign-out sends everyone to sign-in
 
 
+def _import_job(w: World, t: str) -> dict:
+    """Return the URL arguments of an import job uploaded by facilitator_dundee (created once)."""
+    from surveyapp.storage.jobs import create_job
+
+    db = w.db()
+    try:
+        job_id, _ = create_job(db, "responses", b"organisation\n", round_id=w.round_open,
+                               user_id=w.users["facilitator_dundee"])
+    finally:
+        db.close()
+    return {"job_id": job_id}
+
+
 def _assess(w: World, t: str) -> dict:
     return {"round_id": w.round_open, "org_id": w.orgs[t]}
 
@@ -111,6 +124,9 @@ TABLE: dict[str, Route] = {
     "facilitate.index": Route(anywhere(FACILITATORS)),
     "facilitate.invite": Route(anywhere(FACILITATORS)),
     "facilitate.reminders": Route(anywhere(FACILITATORS), lambda w, t: {"round_id": w.round_open}),
+    "imports.responses": Route(anywhere(FACILITATORS | ADMIN)),
+    # an upload's status page: the person who uploaded it, and administrators
+    "imports.job": Route(anywhere({"facilitator_dundee", "admin"}), _import_job),
     "facilitate.reopen": Route(per_org(FACILITATORS, {"facilitator_all"}),
                                lambda w, t: {"response_id": w.submitted[t]}),
     # administrators

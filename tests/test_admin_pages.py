@@ -49,8 +49,10 @@ def test_admin_adds_an_organisation_and_imports_more(client, db, world):
             "file": (io.BytesIO(text.encode("utf-8")), "orgs.csv"), "csrf_token": csrf_token(page)})
 
     bad = upload("name,area,sector\nDelta Hub (fictional),Atlantis,NHS\n")
-    assert bad.status_code == 400 and "unknown area" in bad.get_data(as_text=True)
-    assert upload("name,area,sector\nDelta Hub (fictional),Angus,NHS\n").status_code == 302
+    assert bad.status_code == 303, "the upload becomes an import job, with a page of its own"
+    assert "unknown area" in client.get(bad.location).get_data(as_text=True)
+    good = upload("name,area,sector\nDelta Hub (fictional),Angus,NHS\n")
+    assert good.status_code == 303 and "Import complete" in client.get(good.location).get_data(as_text=True)
     names = [r[0] for r in db.execute("SELECT name FROM organisations ORDER BY name")]
     assert "Delta Hub (fictional)" in names and "Gamma Carse Advice Centre (fictional)" in names
     actions = [r[0] for r in db.execute("SELECT action FROM audit_log")]

@@ -61,8 +61,8 @@ def test_orgs_import_accepts_good_rows_and_refuses_a_file_with_errors(runner, db
     bad = tmp_path / "bad.csv"
     bad.write_text("name,area,sector\nGamma (fictional),Angus,NHS\nDelta (fictional),Fife,NHS\n")
     result = runner.invoke(args=["orgs", "import", str(bad)])
-    assert result.exit_code == 1
-    assert "line 3: unknown area 'Fife'" in result.output
+    assert result.exit_code == 2, "bad input"
+    assert "line 3, column area: unknown area 'Fife'" in result.output
     assert db.execute("SELECT count(*) FROM organisations").fetchone()[0] == 2
 
 

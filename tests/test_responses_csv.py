@@ -5,6 +5,8 @@ import csv
 import io
 
 from surveyapp.assessments.answers_csv import COLUMNS
+from surveyapp.frameworks.registry import framework_for_round
+from tests.imports.helpers import response_rows
 
 
 def rows_to_csv(rows):
@@ -23,10 +25,21 @@ SAMPLE = [
 ]
 
 
+def complete(db, round_id, sample):
+    """Return the sample rows filled out into complete responses (every required question answered)."""
+    framework = framework_for_round(db, round_id)
+    rows = []
+    for who in dict.fromkeys(r[:4] for r in sample):
+        given = {r[5]: (r[6], r[7]) for r in sample if r[:4] == who}
+        rows += response_rows(framework, *who, overrides=given)
+    return rows
+
+
 def test_import_then_export_round_trip(runner, db, make_round, tmp_path):
     round_id = make_round("strategic-planning")
     source = tmp_path / "in.csv"
-    source.write_text(rows_to_csv(SAMPLE), encoding="utf-8")
+    sample = complete(db, round_id, SAMPLE)
+    source.write_text(rows_to_csv(sample), encoding="utf-8")
     result = runner.invoke(args=["import-responses", str(source), "--round", str(round_id)])
     assert result.exit_code == 0, result.output
     assert "Imported 3 responses" in result.output
@@ -45,7 +58,7 @@ def test_import_then_export_round_trip(runner, db, make_round, tmp_path):
     assert ["Alpha Project (fictional)", "Angus", "Third sector", "r2", "sp-1", "sp-1-1", "3",
             "'=HYPERLINK(\"x\")"] in exported
     assert sorted(tuple(r) for r in exported[1:]) == sorted(
-        tuple(r[:7]) + (("'" + r[7]) if r[7].startswith("=") else r[7],) for r in SAMPLE)
+        tuple(r[:7]) + (("'" + r[7]) if r[7].startswith("=") else r[7],) for r in sample)
 
     # ...and the exported file imports back into a new round unchanged
     second = make_round("strategic-planning", title="Copy")
@@ -59,7 +72,7 @@ def test_import_then_export_round_trip(runner, db, make_round, tmp_path):
 
 def test_a_file_with_errors_imports_nothing_and_names_each_line(runner, db, make_round, tmp_path):
     round_id = make_round("strategic-planning")
-    rows = SAMPLE[:1] + [
+    rows = complete(db, round_id, SAMPLE[:1]) + [
         ("Gamma (fictional)", "Fife", "NHS", "r1", "sp-1", "sp-1-1", "4", ""),
         ("Gamma (fictional)", "Angus", "NHS", "r1", "sp-1", "sp-9-9", "4", ""),
         ("Gamma (fictional)", "Angus", "NHS", "r1", "sp-1", "sp-1-1", "7", ""),
@@ -67,10 +80,11 @@ def test_a_file_with_errors_imports_nothing_and_names_each_line(runner, db, make
     source = tmp_path / "bad.csv"
     source.write_text(rows_to_csv(rows))
     result = runner.invoke(args=["import-responses", str(source), "--round", str(round_id)])
-    assert result.exit_code == 1
-    assert "line 3: unknown area 'Fife'" in result.output
-    assert "line 4: unknown indicator 'sp-9-9'" in result.output
-    assert "line 5: '7' is not on the scale for sp-1-1" in result.output
+    assert result.exit_code == 2
+    first = len(rows) - 3 + 2  # the line of the first bad row
+    assert f"line {first}, column area: unknown area 'Fife'" in result.output
+    assert f"line {first + 1}, column indicator: unknown indicator 'sp-9-9'" in result.output
+    assert f"line {first + 2}, column value: '7' is not on the scale for sp-1-1" in result.output
     assert "Nothing was imported" in result.output
     assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM organisations").fetchone()[0] == 0
@@ -81,4 +95,6 @@ def test_missing_columns_are_reported(runner, make_round, tmp_path):
     source = tmp_path / "bad.csv"
     source.write_text("organisation,value\nX,1\n")
     result = runner.invoke(args=["import-responses", str(source), "--round", str(round_id)])
-    assert result.exit_code == 1 and "line 1: missing column(s): area, comment, domain" in result.output
+    assert result.exit_code == 2
+    assert "line 1: the first line must name the columns" in result.output
+    assert "missing: area, sector, respondent, domain, indicator, comment" in result.output

@@ -1,11 +1,12 @@
 """Organisations: who they are, where they work, which sector they belong to."""
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from surveyapp.storage.db import first_row
+from surveyapp.storage.plain_text import control_character
+from surveyapp.storage.text_files import FileProblem, Mappings, Problems, RowError, csv_records, decode_csv
 
 AREAS = ("Dundee City", "Angus", "Perth and Kinross", "Tayside-wide")
 SECTORS = (
@@ -29,13 +30,9 @@ def normalise_sector(text: str) -> str | None:
     return _SECTOR_LOOKUP.get((text or "").strip().lower())
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+__all__ = ["RowError"]  # defined with the file reading; imported from here by older callers
+ORGANISATION_COLUMNS = ("name", "area", "sector")
+PROGRESS_EVERY = 2_000  # rows checked between progress reports
 
 
 def organisation_name_problem(name: str) -> str | None:
@@ -63,40 +60,85 @@ def check_organisation(name: str, area: str, sector: str) -> tuple[dict | None, 
     return {"name": name, "area": canonical_area, "sector": canonical_sector}, None
 
 
+def check_organisation_row(line: int, name: str, area: str, sector: str, problems: Problems,
+                           mappings: Mappings, prefix: str = "") -> dict | None:
+    """Check one row's organisation columns, recording each problem with its column; return the record."""
+    ok = True
+    clean_name = (name or "").strip()
+    name_column = f"{prefix}name" if prefix else "name"
+    if not clean_name:
+        problems.add(line, "the organisation name is empty", name_column)
+        ok = False
+    elif len(clean_name) > 200:
+        problems.add(line, "the organisation name is longer than 200 characters", name_column)
+        ok = False
+    elif control_character(clean_name) or "\n" in clean_name or "\t" in clean_name:
+        problems.add(line, "the organisation name " + (control_character(clean_name)
+                                                       or "must be on one line, without tabs"), name_column)
+        ok = False
+    canonical_area = normalise_area(area)
+    if canonical_area is None:
+        problems.add(line, f"unknown area '{(area or '').strip()}' (use one of: {', '.join(AREAS)})",
+                     "area")
+        ok = False
+    canonical_sector = normalise_sector(sector)
+    if canonical_sector is None:
+        problems.add(line, f"unknown sector '{(sector or '').strip()}' "
+                           f"(use one of: {', '.join(SECTORS)})", "sector")
+        ok = False
+    if not ok:
+        return None
+    mappings.note(line, "area", area, canonical_area)
+    mappings.note(line, "sector", sector, canonical_sector)
+    return {"name": clean_name, "area": canonical_area, "sector": canonical_sector}
+
+
+@dataclass
+class OrganisationsFile:
+    """A checked organisations file: the records to write, or the problems that stop it."""
+
+    records: list[dict] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    mappings: Mappings = field(default_factory=Mappings)
+    rows: int = 0
+
+
+def check_organisations_file(data: bytes | str, progress: Callable[[int], None] | None = None) -> OrganisationsFile:
+    """Read and check a whole name,area,sector file; every problem is recorded, nothing is written."""
+    checked = OrganisationsFile()
+    try:
+        text = decode_csv(data) if isinstance(data, bytes) else data
+        first_line: dict[str, tuple[int, str, str]] = {}
+        for line, row in csv_records(text, ORGANISATION_COLUMNS):
+            checked.rows += 1
+            if progress and checked.rows % PROGRESS_EVERY == 0:
+                progress(checked.rows)
+            record = check_organisation_row(line, row.get("name"), row.get("area"), row.get("sector"),
+                                            checked.problems, checked.mappings)
+            if record is None:
+                continue
+            seen = first_line.setdefault(record["name"], (line, record["area"], record["sector"]))
+            if seen[1:] != (record["area"], record["sector"]):
+                checked.problems.add(line, f"'{record['name']}' is also on line {seen[0]} with a "
+                                           "different area or sector", "name")
+                continue
+            if seen[0] == line:
+                checked.records.append(record)
+    except FileProblem as exc:
+        checked.problems.add(exc.line, exc.message)
+    if not checked.rows and not checked.problems:
+        checked.problems.add(2, "the file has no rows after the column names")
+    return checked
+
+
 def parse_organisations_csv(text: str) -> tuple[list[dict], list[RowError]]:
-    """Parse name,area,sector rows; return records and every row error."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"name", "area", "sector"} - set(reader.fieldnames or ())
-    if missing:
-        return [], [RowError(1, f"missing column(s): {', '.join(sorted(missing))}")]
-    records, errors = [], []
-    for line, row in enumerate(reader, start=2):
-        record, error = check_organisation(row.get("name"), row.get("area"), row.get("sector"))
-        if error:
-            errors.append(RowError(line, error))
-        else:
-            records.append(record)
-    return records, errors
-
-
-def spelling_notes(text: str) -> list[RowError]:
-    """Say, per row, which area or sector was written in an accepted alias and what it was recorded as.
-
-    Import maps an alias ('council') to its accepted spelling ('Local authority'); saying so keeps the
-    mapping visible rather than silent. Differences of capital letters alone are not reported.
-    """
-    notes = []
-    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        for column, normalise in (("area", normalise_area), ("sector", normalise_sector)):
-            written = (row.get(column) or "").strip()
-            canonical = normalise(written)
-            if canonical and canonical.lower() != written.lower():
-                notes.append(RowError(line, f"{column} '{written}' recorded as '{canonical}' (an accepted spelling)"))
-    return notes
+    """Parse name,area,sector rows; return records and the row errors (first MAX_LISTED)."""
+    checked = check_organisations_file(text)
+    return checked.records, list(checked.problems.listed)
 
 
 def upsert_organisations(db, records: list[dict]) -> int:
-    """Insert organisations, updating area and sector of existing names."""
+    """Insert organisations, updating area and sector of existing names (the caller holds the transaction)."""
     for record in records:
         db.execute(
             "INSERT INTO organisations (name, area, sector) VALUES (:name, :area, :sector) "

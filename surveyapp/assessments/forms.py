@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from surveyapp.assessments.responses import Answer
 from surveyapp.frameworks.model import Domain, Framework, Indicator
+from surveyapp.storage.plain_text import control_character
 
 OPTION_PREFIX = "opt:"
 COMMENT_SUFFIX = "__comment"
@@ -78,8 +79,18 @@ def strip_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
+def no_control_characters(what: str):
+    """Return a validator refusing control characters other than tab and newline, naming the field."""
+    def check(form, field):
+        problem = control_character(field.data)
+        if problem:
+            raise ValidationError(f"{what} {problem}")
+    return check
+
+
 def _text_field(ind: Indicator, require: bool):
-    validators = [Length(max=MAX_TEXT, message=f"Answer must be {MAX_TEXT:,} characters or fewer")]
+    validators = [Length(max=MAX_TEXT, message=f"Answer must be {MAX_TEXT:,} characters or fewer"),
+                  no_control_characters(f"Your answer to ‘{_quoted(ind.text)}’")]
     if require:
         validators.insert(0, InputRequired(f"Enter an answer for ‘{_quoted(ind.text)}’"))
     return TextAreaField(ind.text, validators=validators, filters=[strip_nul], default=_unanswered)
@@ -124,7 +135,8 @@ class DomainForm(FlaskForm):
 
 
 def _comment_validators(ind: Indicator, require: bool):
-    validators = [Length(max=MAX_COMMENT, message=f"Evidence must be {MAX_COMMENT:,} characters or fewer")]
+    validators = [Length(max=MAX_COMMENT, message=f"Evidence must be {MAX_COMMENT:,} characters or fewer"),
+                  no_control_characters(f"Your evidence for ‘{_quoted(ind.text)}’")]
     if require and ind.evidence == "required":
         validators.insert(0, InputRequired(f"Enter your evidence for ‘{_quoted(ind.text)}’"))
     return validators

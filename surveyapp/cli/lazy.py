@@ -22,6 +22,7 @@ COMMANDS = {
                         "exit 1 on a risk.",
     "export-responses": "Export a round's submitted responses to a long-format CSV.",
     "frameworks": "Check, list, export and import framework definitions (YAML or XLSX workbooks).",
+    "imports": "Run the file imports uploaded on the web (see docs/operations.md).",
     "import-responses": "Import submitted responses from a long-format CSV; any error imports nothing.",
     "init-db": "Create or upgrade the database and register the framework files.",
     "mail": "Deliver the outbox by SMTP (settings: SURVEYAPP_SMTP_*; see docs/operations.md).",

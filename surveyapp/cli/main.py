@@ -1,6 +1,7 @@
 """The `surveyapp` command line, a Flask CLI group (so `flask --app surveyapp` works too)."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -8,14 +9,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.accounts.organisations import parse_organisations_csv, spelling_notes, upsert_organisations
+from surveyapp.accounts.organisations import check_organisations_file, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
+from surveyapp.cli.commands.imports import imports_group, report_mappings, report_problems, storage_fault
 from surveyapp.cli.errors import DATE, ID, run_safely
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
 from surveyapp.frameworks.readability import summarise, summary_table
 from surveyapp.frameworks.registry import framework_for_round, latest_version_key, list_frameworks, sync_frameworks
-from surveyapp.storage.db import get_db
+from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.migrations import migrations
 
 
@@ -37,7 +39,7 @@ def init_app(app) -> None:
     for command in (init_db, frameworks_group, orgs_group, rounds_group, demo_command,
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
-                    mail_group):
+                    mail_group, imports_group):
         app.cli.add_command(command)
 
 
@@ -148,20 +150,21 @@ def orgs_group():
 
 
 @orgs_group.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @with_appcontext
 def orgs_import(file):
-    """Import organisations from a CSV with name,area,sector columns."""
-    text = file.read()
-    records, errors = parse_organisations_csv(text)
-    for note in spelling_notes(text) if not errors else ():
-        click.echo(f"{file.name}: {note}")
-    for error in errors:
-        click.echo(f"{file.name}: {error}", err=True)
-    if errors:
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
-    click.echo(f"Imported {upsert_organisations(get_db(), records)} organisations.")
+    """Import organisations from a CSV with name,area,sector columns; any error imports nothing."""
+    checked = check_organisations_file(file.read())
+    if checked.problems:
+        report_problems(file.name, checked.problems)
+    report_mappings(checked.mappings)
+    db = get_db()
+    try:
+        with write_transaction(db):
+            count = upsert_organisations(db, checked.records)
+    except sqlite3.Error as exc:
+        raise storage_fault(exc) from None
+    click.echo(f"Imported {count} organisations.")
 
 
 @click.group("rounds")
@@ -205,24 +208,26 @@ def _round_framework(db, round_id):
 
 
 @click.command("import-responses")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @click.option("--round", "round_id", type=ID, required=True)
 @with_appcontext
 def import_responses_command(file, round_id):
     """Import submitted responses from a long-format CSV; any error imports nothing."""
-    from surveyapp.assessments.answers_csv import import_responses
+    from surveyapp.assessments.answers_csv import ImportConflict, check_responses_file, write_responses
 
     db = get_db()
     framework = _round_framework(db, round_id)
+    checked = check_responses_file(db, round_id, framework, file.read())
+    if checked.problems:
+        report_problems(file.name, checked.problems)
+    report_mappings(checked.mappings)
     try:
-        count, errors = import_responses(db, round_id, framework, file.read())
-    except ValueError as exc:
+        with write_transaction(db):
+            count = write_responses(db, round_id, framework, checked.responses)
+    except ImportConflict as exc:
         raise click.ClickException(f"{exc}; nothing was imported") from None
-    for error in errors:
-        click.echo(f"{file.name}: {error}", err=True)
-    if errors:
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
+    except sqlite3.Error as exc:
+        raise storage_fault(exc) from None
     click.echo(f"Imported {count} responses into round {round_id}.")
 
 

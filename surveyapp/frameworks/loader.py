@@ -6,6 +6,7 @@ in the database, so a stored version is checked exactly like a file.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -27,7 +28,7 @@ from surveyapp.frameworks.model import (
     StrengthRule,
 )
 from surveyapp.frameworks.readability import WARNING_RULES
-from surveyapp.frameworks.reading import load_with_lines
+from surveyapp.frameworks.reading import MAX_BYTES, load_with_lines
 from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
 
 
@@ -199,6 +200,10 @@ def read_definition(path: str | Path) -> tuple[dict, dict]:
         from surveyapp.frameworks.workbook_read import read_workbook_file
 
         return read_workbook_file(path)
+    with contextlib.suppress(OSError):
+        if path.stat().st_size > MAX_BYTES:  # refuse before reading a huge file into memory
+            raise FrameworkErrors([DefinitionError("yaml-limit", str(path), 1, "", (
+                f"the file is {path.stat().st_size:,} bytes; a framework file may be at most {MAX_BYTES:,}"))])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:

@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from surveyapp.assessments.answers_csv import neutralise
 from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, STATS
 from surveyapp.reports.blocks import SUPPRESSED, suppression_note
+from surveyapp.storage.plain_text import without_control_characters
 
 HIDDEN_WHEN_SUPPRESSED = frozenset(STATS) | frozenset(ANSWER_COUNTS)
 # The workbook is read by people: its headings use the reports' words ("average", never "benchmark" or
@@ -80,11 +81,11 @@ def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = (), headings=None) 
     book.remove(book.active)
     for sheet in sheets:
         ws = book.create_sheet(_sheet_name(sheet.name))
-        ws.append([neutralise((headings or {}).get(c, c)) for c in sheet.columns])
+        ws.append([_cell((headings or {}).get(c, c)) for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
-            ws.append([neutralise(cell) for cell in row])
+            ws.append([_cell(cell) for cell in row])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -93,10 +94,16 @@ def xlsx_bytes(sheets: list[Sheet], notes: tuple[str, ...] = (), headings=None) 
     if notes:
         ws = book.create_sheet("Notes")
         for note in notes:
-            ws.append([neutralise(note)])
+            ws.append([_cell(note)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(value):
+    """Make a value safe for a worksheet: neutralised, and without the control characters XML cannot hold
+    (text stored before they were refused at input must not break the export)."""
+    return neutralise(without_control_characters(value))
 
 
 def _sheet_name(name: str) -> str:

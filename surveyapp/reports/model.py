@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from surveyapp.assessments.evidence import evidence_comments, text_answers
-from surveyapp.assessments.rounds import get_round, previous_round_id
+from surveyapp.assessments.rounds import get_round, latest_round_with_results, previous_round_id
 from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.round_cache import kept_benchmark, publish_for, published_benchmark, round_cache
 from surveyapp.frameworks.registry import framework_for_round
@@ -101,6 +101,22 @@ class RoundData:
                              else publish_for(self.previous, self.framework, viewer, self.min_group))
         return view
 
+    def compared_with_latest_results(self, db, organisation_id: int) -> RoundData:
+        """Return this view compared with the latest earlier round in which the organisation has results
+        (the previous round, unless it skipped that one)."""
+        if self.previous is not None and bool(
+                (self.previous.organisations["organisation_id"] == organisation_id).any()):
+            return self
+        earlier = latest_round_with_results(db, self.round["id"], organisation_id)
+        if earlier is None or earlier == (self.previous_round or {}).get("id"):
+            return self
+        view = copy.copy(self)
+        view.previous_round = dict(get_round(db, earlier))
+        # through the shared caches, as every other round's figures (round_cache)
+        view.previous = (kept_benchmark(db, earlier, self.min_group, self.framework) if self.viewer is None
+                         else published_benchmark(db, earlier, self.viewer, self.min_group, self.framework))
+        return view
+
     def has_organisation(self, organisation_id: int) -> bool:
         """Return True when the organisation has submitted responses in the round."""
         return bool((self.bench.organisations["organisation_id"] == organisation_id).any())
@@ -125,6 +141,7 @@ class RoundData:
 def organisation_report(db, data: RoundData, definition: ReportDefinition, organisation_id: int,
                         date: dt.date | None = None) -> Report:
     """Build one organisation's report, with its own respondents' evidence."""
+    data = data.compared_with_latest_results(db, organisation_id)
     comments = evidence_comments(db, data.round["id"], organisation_id)
     plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
                            viewer=data.viewer)

@@ -250,6 +250,37 @@ def m0004_mail_queue(db):
     )
 
 
+@migrations(name="0005_import_jobs")
+def m0005_import_jobs(db):
+    """Add the queue of file imports that run in a background worker, with their state and progress."""
+    db.executescript(
+        """
+        CREATE TABLE import_jobs (               -- one uploaded file to import, all or nothing
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                  -- what the file holds: 'organisations' or 'responses'
+            round_id INTEGER REFERENCES rounds(id),  -- responses: the round they go into
+            user_id INTEGER REFERENCES users(id),    -- who uploaded it: the only person, with admins, who sees it
+            filename TEXT NOT NULL DEFAULT '',   -- as uploaded, for the status page
+            content BLOB,                        -- the file's bytes; cleared once the job has finished
+            sha256 TEXT NOT NULL,                -- of content: the same file queued twice is refused
+            state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'running', 'done', 'failed')),
+            stage TEXT NOT NULL DEFAULT '',      -- while running: 'checking' rows, then 'saving' them
+            rows_total INTEGER,                  -- rows in the file, once counted
+            rows_done INTEGER NOT NULL DEFAULT 0,-- rows checked so far
+            attempts INTEGER NOT NULL DEFAULT 0, -- times a worker took it; a worker that died is retried
+            claimed_by TEXT,                     -- host:pid of the worker running it
+            heartbeat_at TEXT,                   -- the running worker's last sign of life
+            result TEXT,                         -- JSON: the summary, or the problems found
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            finished_at TEXT
+        );
+        CREATE INDEX import_jobs_state ON import_jobs(state, id);
+        CREATE INDEX import_jobs_user ON import_jobs(user_id, id);
+        """
+    )
+
+
 # The reduction of one organisation's submitted answers in a round, as benchmarks read it
 # (benchmarks/aggregation.py, ORG_INDICATOR_SQL): rows holding both a value and an option
 # count as blanks. Filled in by the statements below for one (round, organisation[, indicator]).

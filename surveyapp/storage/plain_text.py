@@ -26,3 +26,24 @@ def clean_lines(value):
     if not isinstance(value, str):
         return value
     return _NOT_IN_LINES.sub("", value).replace("\r\n", "\n").strip()
+
+
+# Tab, newline and carriage return are the only controls text may hold: the others
+# (a pasted bell, a NUL, C1 bytes from a mis-decoded file) break XML-based exports
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(value) -> str | None:
+    """Return a plain sentence naming the first control character in value, or None when there is none."""
+    if not isinstance(value, str):
+        return None
+    found = _CONTROL.search(value)
+    if found is None:
+        return None
+    return (f"contains a control character (U+{ord(found.group()):04X}) at character {found.start() + 1}, "
+            "which cannot be stored: remove it, or retype the text")
+
+
+def without_control_characters(value):
+    """Drop the control characters `control_character` refuses (for text stored before they were refused)."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value

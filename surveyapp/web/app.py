@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from surveyapp.accounts.sessions import ABSOLUTE_HOURS, IDLE_MINUTES, check_session, end_session
 from surveyapp.accounts.users import ROLE_NAMES
@@ -11,19 +12,43 @@ from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
 from surveyapp.web import security_headers, wording
 from surveyapp.web.kept_forms import keep_form
-from surveyapp.web.views.uploads import refuse_unexpected_files
+from surveyapp.web.views.uploads import allow_upload_size, refuse_unexpected_files, too_large_message
 
 csrf = CSRFProtect()
+
+
+class StoredId(IntegerConverter):
+    """An <int:...> URL part that SQLite can hold: a 20-digit id is a page not found, not a server error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a full domain page of long answers is well under this
 NOT_KEPT = ("auth", "account")  # blueprints whose POSTs are never kept across a time-out
 
 
 def init_app(app) -> None:
     """Register blueprints, CSRF protection, cookie flags, headers, the user loader and error pages."""
-    from surveyapp.web.views import account, admin, assess, auth, facilitate, home, plans, records, rounds, service
+    from surveyapp.web.views import (
+        account,
+        admin,
+        assess,
+        auth,
+        facilitate,
+        home,
+        imports,
+        plans,
+        records,
+        rounds,
+        service,
+    )
     from surveyapp.web.views import reports as results
 
+    app.url_map.converters["int"] = StoredId  # before any route is added: every <int:...> is bounded
     _secure_defaults(app)
+    app.before_request(allow_upload_size)  # before CSRF protection reads the form
     csrf.init_app(app)
     security_headers.init_app(app)
     wording.init_app(app)
@@ -38,6 +63,8 @@ def init_app(app) -> None:
     app.register_blueprint(plans.bp)
     app.register_blueprint(results.bp)
     app.register_blueprint(service.bp)
+    app.register_blueprint(imports.bp)
+    imports.init_app(app)
     app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)
     app.before_request(_keep_timed_out_form)
@@ -118,7 +145,8 @@ def _error_page(error):
         code = 500
     if code == 403 or isinstance(error, CSRFError):
         _audit_refusal("csrf.refused" if isinstance(error, CSRFError) else "permission.refused")
-    return render_template("error.html", title=ERROR_TITLES[code], code=code), code
+    message = too_large_message() if code == 413 else None
+    return render_template("error.html", title=ERROR_TITLES[code], code=code, message=message), code
 
 
 def _audit_refusal(action: str) -> None:

@@ -14,8 +14,6 @@ from surveyapp.accounts.organisations import (
     check_organisation,
     name_taken_problem,
     organisation_id_by_name,
-    parse_organisations_csv,
-    spelling_notes,
     upsert_organisations,
 )
 from surveyapp.accounts.permissions import can_administer
@@ -41,11 +39,11 @@ from surveyapp.web.views import framework_uploads
 from surveyapp.web.views.account import send_invitation
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
-from surveyapp.web.views.uploads import accepts_files
+from surveyapp.web.views.imports import queue_upload, read_upload, validate_upload
+from surveyapp.web.views.uploads import accepts_files, describe_limit, upload_limit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 framework_uploads.add_routes(bp)
-MAX_CSV_BYTES = 1024 * 1024
 AREA_CHOICES = [SelectChoice(ALL_AREAS, "All of Tayside")] + [SelectChoice(a, a) for a in AREAS]
 
 
@@ -248,30 +246,14 @@ def organisations():
 @bp.route("/organisations/import", methods=["GET", "POST"])
 @accepts_files
 def import_organisations():
-    """Add or update organisations from a CSV file; any bad row imports nothing."""
+    """Add or update organisations from a CSV file, as an import job; any bad row imports nothing."""
     form = ImportForm()
-    row_errors = []
-    if form.validate_on_submit():
-        data = form.file.data.read(MAX_CSV_BYTES + 1)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
-            form.file.errors.append("The file must be a CSV saved as UTF-8")
-        if text is not None and len(data) > MAX_CSV_BYTES:
-            text = None
-            form.file.errors.append("The file must be smaller than 1 MB")
-        if text is not None:
-            records, row_errors = parse_organisations_csv(text.replace("\x00", ""))
-            if not row_errors:
-                count = upsert_organisations(get_db(), records)
-                record_event("organisations.imported", detail=f"{count} organisations")
-                flash(f"{count} organisations have been added or updated.")
-                for note in spelling_notes(text):  # an alias mapped is said, not done silently
-                    flash(f"Row {note.line}: {note.message}.")
-                return redirect(url_for(".organisations"))
-    failed = bool(form.errors or row_errors)
-    return render_template("admin/import.html", form=form, row_errors=row_errors), 400 if failed else 200
+    if validate_upload(form):
+        data = read_upload(form)
+        if data is not None:
+            return queue_upload("organisations", data, form.file.data.filename)
+    return render_template("admin/import.html", form=form, limit=describe_limit(upload_limit())), \
+        400 if form.errors else 200
 
 
 @bp.route("/frameworks")
