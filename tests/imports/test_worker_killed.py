@@ -24,7 +24,8 @@ def snapshot(path) -> dict:
     try:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                            "AND name NOT IN ('import_jobs', 'sqlite_sequence')")]
-        return {t: db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        # every column in order: some tables (the maintained statistics) have no rowid
+        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
     finally:
         db.close()
 
