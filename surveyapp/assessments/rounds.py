@@ -61,20 +61,30 @@ def previous_round_id(db, round_id: int) -> int | None:
     return row[0] if row else None
 
 
-def latest_round_with_results(db, round_id: int, organisation_id: int) -> int | None:
-    """Return the most recent earlier round of the same framework in which the organisation submitted
-    responses: what "change since the last round" compares with when it skipped a round."""
+def latest_round_with_results(db, round_id: int, organisation_ids) -> int | None:
+    """Return the most recent earlier round of the same framework in which any of these organisations
+    (one organisation, or the members of an area or sector) submitted responses: what "change since the
+    last round" compares with when they skipped a round."""
+    ids = list(organisation_ids)
+    if not ids:
+        return None
     row = db.execute(
-        """
+        f"""
         SELECT r2.id FROM rounds r1
           JOIN framework_versions f1 ON f1.key = r1.framework_key
           JOIN rounds r2 ON r2.id < r1.id
           JOIN framework_versions f2 ON f2.key = r2.framework_key AND f2.framework_id = f1.framework_id
-         WHERE r1.id = ? AND EXISTS (SELECT 1 FROM responses WHERE round_id = r2.id
-                                        AND organisation_id = ? AND status = 'submitted')
+         WHERE r1.id = ? AND EXISTS (SELECT 1 FROM responses WHERE round_id = r2.id AND status = 'submitted'
+                                        AND organisation_id IN ({",".join("?" * len(ids))}))
          ORDER BY r2.id DESC LIMIT 1
-        """, [round_id, organisation_id]).fetchone()
+        """, [round_id, *ids]).fetchone()
     return row[0] if row else None
+
+
+def group_members(db, kind: str, name: str) -> list[int]:
+    """Return the ids of the organisations in an area or a sector."""
+    column = {"area": "area", "sector": "sector"}[kind]
+    return [r[0] for r in db.execute(f"SELECT id FROM organisations WHERE {column} = ?", [name])]
 
 
 def set_round_status(db, round_id: int, status: str) -> None:

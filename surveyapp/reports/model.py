@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from surveyapp.assessments.evidence import evidence_comments, text_answers
-from surveyapp.assessments.rounds import get_round, latest_round_with_results, previous_round_id
+from surveyapp.assessments.rounds import get_round, group_members, latest_round_with_results, previous_round_id
 from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.round_cache import kept_benchmark, publish_for, published_benchmark, round_cache
 from surveyapp.frameworks.registry import framework_for_round
@@ -101,13 +101,13 @@ class RoundData:
                              else publish_for(self.previous, self.framework, viewer, self.min_group))
         return view
 
-    def compared_with_latest_results(self, db, organisation_id: int) -> RoundData:
-        """Return this view compared with the latest earlier round in which the organisation has results
-        (the previous round, unless it skipped that one)."""
-        if self.previous is not None and bool(
-                (self.previous.organisations["organisation_id"] == organisation_id).any()):
+    def compared_with_latest_results(self, db, organisation_ids) -> RoundData:
+        """Return this view compared with the latest earlier round in which these organisations (one, or
+        an area's or a sector's members) have results: the previous round, unless they skipped that one."""
+        ids = list(organisation_ids)
+        if self.previous is not None and bool(self.previous.organisations["organisation_id"].isin(ids).any()):
             return self
-        earlier = latest_round_with_results(db, self.round["id"], organisation_id)
+        earlier = latest_round_with_results(db, self.round["id"], ids)
         if earlier is None or earlier == (self.previous_round or {}).get("id"):
             return self
         view = copy.copy(self)
@@ -141,7 +141,7 @@ class RoundData:
 def organisation_report(db, data: RoundData, definition: ReportDefinition, organisation_id: int,
                         date: dt.date | None = None) -> Report:
     """Build one organisation's report, with its own respondents' evidence."""
-    data = data.compared_with_latest_results(db, organisation_id)
+    data = data.compared_with_latest_results(db, [organisation_id])
     comments = evidence_comments(db, data.round["id"], organisation_id)
     plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
                            viewer=data.viewer)
@@ -151,8 +151,10 @@ def organisation_report(db, data: RoundData, definition: ReportDefinition, organ
 
 
 def group_report(data: RoundData, definition: ReportDefinition, group: str,
-                 date: dt.date | None = None, plan=None) -> Report:
-    """Build an area's or a sector's report."""
+                 date: dt.date | None = None, plan=None, db=None) -> Report:
+    """Build an area's or a sector's report; with `db`, its change is against the group's latest results."""
+    if db is not None:
+        data = data.compared_with_latest_results(db, group_members(db, definition.kind, group))
     return build_report(data.inputs(definition, group=group, date=date, plan=plan))
 
 

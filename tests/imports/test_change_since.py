@@ -47,3 +47,29 @@ def test_an_organisation_that_skipped_a_round_is_compared_with_its_last_results(
     report = organisation_report(db, data, definition, steady)
     change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
     assert change.columns[1] == "Spring 2025 (fictional)"
+
+
+def test_an_area_that_skipped_a_round_is_compared_with_its_last_results(db, make_round):
+    from surveyapp.benchmarks.viewers import viewer_for_area
+    from surveyapp.reports.model import group_report
+
+    first = make_round(title="Spring 2024 (fictional)")
+    skipped = make_round(title="Spring 2025 (fictional)")
+    latest = make_round(title="Spring 2026 (fictional)")
+    submit(db, first, ORGS)
+    submit(db, skipped, ORGS[2:])  # no Angus organisation took part
+    submit(db, latest, ORGS, top=True)
+
+    # Angus's commissioner knows every Angus organisation, so Angus's own figures are shown to them
+    data = RoundData(db, latest, 3).for_viewer(viewer_for_area(db, "Angus"))
+    definition = load_report_definitions(PROJECT / "reports")["area"]
+    report = group_report(data, definition, "Angus", db=db)
+    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    assert change.columns[1] == "Spring 2024 (fictional)", "names the round it compares with"
+    assert change.rows and all(row[3].text.startswith("+") for row in change.rows)
+
+    # Dundee City took part in the previous round, so it is compared with that one
+    data = RoundData(db, latest, 3).for_viewer(viewer_for_area(db, "Dundee City"))
+    report = group_report(data, definition, "Dundee City", db=db)
+    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    assert change.columns[1] == "Spring 2025 (fictional)"

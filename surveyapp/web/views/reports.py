@@ -127,7 +127,8 @@ def _area_plan(round_id: int, area: str):
 def area(round_id, name_slug):
     """Show an area's benchmark report."""
     name = _group("area", name_slug)
-    report = group_report(_round_data(round_id), _definition("area"), name, plan=_area_plan(round_id, name))
+    report = group_report(_round_data(round_id), _definition("area"), name, plan=_area_plan(round_id, name),
+                          db=get_db())
     return _report_page(report, url_for(".area_pdf", round_id=round_id, name_slug=name_slug))
 
 
@@ -137,7 +138,7 @@ def area_pdf(round_id, name_slug):
     """Download an area's benchmark report as a PDF."""
     name = _group("area", name_slug)
     return _pdf_response(group_report(_round_data(round_id), _definition("area"), name,
-                                      plan=_area_plan(round_id, name)))
+                                      plan=_area_plan(round_id, name), db=get_db()))
 
 
 @bp.route("/rounds/<int:round_id>/sectors/<name_slug>")
@@ -145,7 +146,7 @@ def area_pdf(round_id, name_slug):
 def sector(round_id, name_slug):
     """Show a sector's benchmark report."""
     name = _group("sector", name_slug)
-    report = group_report(_round_data(round_id), _definition("sector"), name)
+    report = group_report(_round_data(round_id), _definition("sector"), name, db=get_db())
     return _report_page(report, url_for(".sector_pdf", round_id=round_id, name_slug=name_slug))
 
 
@@ -154,7 +155,7 @@ def sector(round_id, name_slug):
 def sector_pdf(round_id, name_slug):
     """Download a sector's benchmark report as a PDF."""
     name = _group("sector", name_slug)
-    return _pdf_response(group_report(_round_data(round_id), _definition("sector"), name))
+    return _pdf_response(group_report(_round_data(round_id), _definition("sector"), name, db=get_db()))
 
 
 def _dashboard_context():
