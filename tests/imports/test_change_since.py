@@ -25,6 +25,11 @@ def submit(db, round_id, organisations, top=False):
     assert not errors and count == len(organisations)
 
 
+def change_table(report):
+    """Return a report's table of change since the round it compares with."""
+    return next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+
+
 def test_an_organisation_that_skipped_a_round_is_compared_with_its_last_results(db, make_round):
     first = make_round(title="Spring 2024 (fictional)")
     skipped = make_round(title="Spring 2025 (fictional)")
@@ -37,7 +42,7 @@ def test_an_organisation_that_skipped_a_round_is_compared_with_its_last_results(
     data = RoundData(db, latest, 3).for_viewer(viewer_for_organisation(skipper))
     definition = load_report_definitions(PROJECT / "reports")["organisation"]
     report = organisation_report(db, data, definition, skipper)
-    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    change = change_table(report)
     assert change.columns[1] == "Spring 2024 (fictional)", "names the round it compares with"
     assert change.rows and all(row[3].text.startswith("+") for row in change.rows)
 
@@ -45,7 +50,7 @@ def test_an_organisation_that_skipped_a_round_is_compared_with_its_last_results(
     steady = db.execute("SELECT id FROM organisations WHERE name = ?", [ORGS[1][0]]).fetchone()[0]
     data = RoundData(db, latest, 3).for_viewer(viewer_for_organisation(steady))
     report = organisation_report(db, data, definition, steady)
-    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    change = change_table(report)
     assert change.columns[1] == "Spring 2025 (fictional)"
 
 
@@ -64,12 +69,12 @@ def test_an_area_that_skipped_a_round_is_compared_with_its_last_results(db, make
     data = RoundData(db, latest, 3).for_viewer(viewer_for_area(db, "Angus"))
     definition = load_report_definitions(PROJECT / "reports")["area"]
     report = group_report(data, definition, "Angus", db=db)
-    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    change = change_table(report)
     assert change.columns[1] == "Spring 2024 (fictional)", "names the round it compares with"
     assert change.rows and all(row[3].text.startswith("+") for row in change.rows)
 
     # Dundee City took part in the previous round, so it is compared with that one
     data = RoundData(db, latest, 3).for_viewer(viewer_for_area(db, "Dundee City"))
     report = group_report(data, definition, "Dundee City", db=db)
-    change = next(b for b in report.section("change").blocks if getattr(b, "id", None) == "change")
+    change = change_table(report)
     assert change.columns[1] == "Spring 2025 (fictional)"

@@ -5,15 +5,14 @@ every problem with its line and column, up to a limit and then a count.
 """
 from __future__ import annotations
 
-import signal
 import sqlite3
 import sys
-import time
 
 import click
 from flask.cli import with_appcontext
 
 from surveyapp.assessments.import_jobs import STORAGE_FAULTS, work_once
+from surveyapp.cli.worker_loop import run_until_stopped
 from surveyapp.storage.db import get_db
 from surveyapp.storage.text_files import describe_mapping
 
@@ -71,18 +70,13 @@ def imports_run():
 @with_appcontext
 def imports_worker(interval):
     """Run imports as they are uploaded, until stopped (SIGTERM or Ctrl-C finish the import in hand)."""
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     db = get_db()
-    try:
-        while not stopping:
-            job = work_once(db)
-            if job is not None:
-                _echo_job(job)
-                continue
-            deadline = time.monotonic() + interval
-            while not stopping and time.monotonic() < deadline:
-                time.sleep(min(0.5, interval))
-    except KeyboardInterrupt:
-        pass
+
+    def step() -> bool:
+        job = work_once(db)
+        if job is not None:
+            _echo_job(job)
+        return job is not None
+
+    run_until_stopped(step, interval)
     click.echo("import worker stopped")

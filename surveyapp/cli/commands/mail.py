@@ -1,9 +1,6 @@
 """`surveyapp mail send` (one pass, for cron or a systemd timer) and `surveyapp mail worker` (a loop)."""
 from __future__ import annotations
 
-import signal
-import time
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,6 +8,7 @@ from flask.cli import with_appcontext
 from surveyapp.accounts import outbox
 from surveyapp.accounts.delivery import send_pending
 from surveyapp.accounts.smtp import settings_from_config
+from surveyapp.cli.worker_loop import run_until_stopped
 from surveyapp.storage.db import get_db
 
 
@@ -57,17 +55,13 @@ def mail_send():
 @with_appcontext
 def mail_worker(interval):
     """Send messages as they become due, until stopped (SIGTERM or Ctrl-C finish the message in hand)."""
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     db = get_db()
-    try:
-        while not stopping:
-            _one_pass(db)
-            deadline = time.monotonic() + interval
-            while not stopping and time.monotonic() < deadline:
-                time.sleep(min(1.0, interval))
-    except KeyboardInterrupt:
-        pass
+
+    def step() -> bool:
+        _one_pass(db)
+        return False  # a pass sends everything due: rest after each one
+
+    run_until_stopped(step, interval)
     click.echo("mail worker stopped")
 
 
