@@ -7,8 +7,9 @@ common passwords. Each rule is one small function; RULES lists them in order.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
+
+from surveyapp.storage.memo import Memo
 
 MIN_LENGTH = 8
 MAX_LENGTH = 1024  # scrypt takes any length; this only stops absurd requests
@@ -26,9 +27,17 @@ def _comparable(text: str) -> str:
     return normalise(text).casefold().strip()
 
 
-@lru_cache(maxsize=1)
+_COMMON = Memo(1, "common passwords")
+
+
 def common_passwords() -> frozenset[str]:
-    """Return the shipped list of common passwords, read once."""
+    """Return the shipped list of common passwords, read again only when the file changes."""
+    stat = COMMON_PASSWORDS_FILE.stat()
+    return _COMMON.get(COMMON_PASSWORDS_FILE, (stat.st_size, stat.st_mtime_ns), _read_common_passwords)
+
+
+def _read_common_passwords() -> frozenset[str]:
+    """Read the list of common passwords, compared as typed text is."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
     return frozenset(_comparable(line) for line in lines if line and not line.startswith("#"))
 

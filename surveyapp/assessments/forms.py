@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from surveyapp.assessments.responses import Answer
 from surveyapp.frameworks.model import Domain, Framework, Indicator
+from surveyapp.storage.memo import Memo
 from surveyapp.storage.plain_text import control_character
 
 OPTION_PREFIX = "opt:"
@@ -142,20 +143,17 @@ def _comment_validators(ind: Indicator, require: bool):
     return validators
 
 
-# (framework key, domain id, require) -> (the Domain it was built from, its form class)
-_FORM_CLASSES: dict[tuple[str, str, bool], tuple[Domain, type[DomainForm]]] = {}
+# (framework key, domain id, require) -> form class, valid for the Domain object it was built from
+_FORM_CLASSES = Memo(256, "domain forms")
 
 
 def domain_form_class(framework_key: str, domain: Domain, require: bool) -> type[DomainForm]:
     """Return the form class for a domain, built once; `require` checks required answers."""
-    # Not lru_cache: hashing a frozen Domain walks every indicator, level and option
-    # on each call. Frameworks are cached and immutable, so the Domain object itself
-    # tells whether a cached class still fits.
-    key = (framework_key, domain.id, require)
-    cached = _FORM_CLASSES.get(key)
-    if cached is None or cached[0] is not domain:
-        cached = _FORM_CLASSES[key] = (domain, _build_form_class(domain, require))
-    return cached[1]
+    # Stamped with the Domain object, not its hash: hashing a frozen Domain walks every
+    # indicator, level and option. Frameworks are kept and immutable, so the object
+    # itself tells whether a kept class still fits.
+    return _FORM_CLASSES.get((framework_key, domain.id, require), domain,
+                             lambda: _build_form_class(domain, require))
 
 
 def _build_form_class(domain: Domain, require: bool) -> type[DomainForm]:

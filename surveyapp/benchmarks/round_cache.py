@@ -28,8 +28,6 @@ current round leaves the previous round's entries in place.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -38,6 +36,7 @@ from surveyapp.benchmarks.disclosure import Viewer, rules_for
 from surveyapp.benchmarks.publish import publish
 from surveyapp.frameworks.model import Framework
 from surveyapp.frameworks.registry import framework_for_round
+from surveyapp.storage.memo import Memo
 
 T = TypeVar("T")
 
@@ -61,13 +60,11 @@ def database_path(db) -> str:
 
 
 class RoundCache:
-    """Least-recently-used entries, one per (database, round, key), each valid for one round fingerprint."""
+    """Entries per (database, round, key), each valid for the fingerprints of the rounds it is built from."""
 
-    def __init__(self, size: int = 16):
-        """Hold at most `size` entries."""
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()  # (path, round, key) -> (fingerprint, value)
-        self._lock = threading.Lock()
+    def __init__(self, size: int = 16, name: str | None = None):
+        """Hold at most `size` entries (surveyapp.storage.memo keeps them)."""
+        self._memo = Memo(size, name)
 
     def get(self, db, round_id: int, key: Hashable, build: Callable[[], T], also: tuple[int, ...] = ()) -> T:
         """Return the entry for (round, key) if the round has not changed since it was built; else build it.
@@ -75,34 +72,19 @@ class RoundCache:
         `also` names other rounds the entry is built from (such as the previous
         round a report compares with): a change to any of them rebuilds it too.
         """
-        slot = (database_path(db), round_id, key)
         fingerprint = tuple(round_fingerprint(db, r) for r in (round_id, *also))
-        with self._lock:
-            entry = self._entries.get(slot)
-            if entry is not None and entry[0] == fingerprint:
-                self._entries.move_to_end(slot)
-                return entry[1]
-        # Built outside the lock: two requests may build at once, and both get a right answer.
-        # A stale entry is replaced, never kept beside the new one: a national benchmark is large.
-        value = build()
-        with self._lock:
-            self._entries[slot] = (fingerprint, value)
-            self._entries.move_to_end(slot)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
+        return self._memo.get((database_path(db), round_id, key), fingerprint, build)
 
     def clear(self) -> None:
         """Forget every entry."""
-        with self._lock:
-            self._entries.clear()
+        self._memo.clear()
 
     def __len__(self) -> int:
         """Return how many entries are held."""
-        return len(self._entries)
+        return len(self._memo)
 
 
-round_cache = RoundCache(size=64)  # raw benchmarks and one published set per viewer
+round_cache = RoundCache(size=64, name="round figures")  # raw benchmarks and one published set per viewer
 
 
 def kept_benchmark(db, round_id: int, min_group: int, framework: Framework | None = None):

@@ -8,7 +8,6 @@ beside each benchmark, so many reports from one benchmark do not each scan it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ import pandas as pd
 from surveyapp.benchmarks.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
 from surveyapp.benchmarks.ranking import TIE_DECIMALS
 from surveyapp.frameworks.model import Framework
+from surveyapp.storage.memo import derived
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")
 # Keys that identify the same group in two rounds; an organisation may move area or sector.
@@ -49,8 +49,6 @@ class GroupSummary:
 # of the round for each report cost more than the rest of building it, and `report --all` and the
 # results pages read one benchmark many times: so each table's rows are found by organisation
 # through an index made once per benchmark, and the group means through lookups made once too.
-_BY_ORGANISATION: WeakKeyDictionary = WeakKeyDictionary()
-_GROUP_MEANS: WeakKeyDictionary = WeakKeyDictionary()
 _CODES = "indicator codes"  # a pseudo-column: the indicator's category code, its framework position
 _NO_ROWS = np.array([], dtype=np.intp)
 
@@ -66,11 +64,9 @@ def _organisation_table(bench: RoundBenchmark, name: str) -> pd.DataFrame:
 
 def _table_index(bench: RoundBenchmark, name: str) -> dict:
     """Return one table's row positions by organisation and its columns as arrays, made once."""
-    tables = _BY_ORGANISATION.setdefault(bench, {})
-    if name not in tables:
-        table = _organisation_table(bench, name)
-        tables[name] = {"rows": table.groupby("organisation_id", sort=False).indices, "columns": {}}
-    return tables[name]
+    # "columns" fills as columns are asked for: still one index per benchmark and table
+    return derived(bench, ("organisation rows", name), lambda: {
+        "rows": _organisation_table(bench, name).groupby("organisation_id", sort=False).indices, "columns": {}})
 
 
 def organisation_columns(bench: RoundBenchmark, name: str, organisation_id: int, columns) -> dict[str, np.ndarray]:
@@ -88,17 +84,19 @@ def organisation_columns(bench: RoundBenchmark, name: str, organisation_id: int,
 
 def _group_means(bench: RoundBenchmark, by: str, level: str) -> dict[tuple, dict]:
     """Return {group key: {item: mean}} for one grouping and level (item None for overall), made once."""
-    cache = _GROUP_MEANS.setdefault(bench, {})
-    if (by, level) not in cache:
-        table = group_table(bench, by, level)
-        item = [c for c in ("domain", "indicator") if c in table]
-        keys = [table[c].tolist() for c in GROUPINGS[by]]
-        items = [str(v) for v in table[item[-1]].tolist()] if item else [None] * len(table)
-        means: dict[tuple, dict] = {}
-        for group, key, mean in zip(zip(*keys) if keys else [()] * len(table), items, table["mean"].tolist()):
-            means.setdefault(group, {}).setdefault(key, mean)  # the first row, as .iloc[0] took it
-        cache[by, level] = means
-    return cache[by, level]
+    return derived(bench, ("group means", by, level), lambda: _means_by_group(bench, by, level))
+
+
+def _means_by_group(bench: RoundBenchmark, by: str, level: str) -> dict[tuple, dict]:
+    """Collect one grouping's means by group and item."""
+    table = group_table(bench, by, level)
+    item = [c for c in ("domain", "indicator") if c in table]
+    keys = [table[c].tolist() for c in GROUPINGS[by]]
+    items = [str(v) for v in table[item[-1]].tolist()] if item else [None] * len(table)
+    means: dict[tuple, dict] = {}
+    for group, key, mean in zip(zip(*keys) if keys else [()] * len(table), items, table["mean"].tolist()):
+        means.setdefault(group, {}).setdefault(key, mean)  # the first row, as .iloc[0] took it
+    return means
 
 
 def _plain_list(values: np.ndarray) -> list:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors
 from surveyapp.frameworks.loader import framework_from_definition, load_framework_dir
 from surveyapp.frameworks.model import Framework
+from surveyapp.storage.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,8 @@ def _was_published(db, key: str) -> bool:
     return bool(row) and row[0].startswith(PUBLISHED)
 
 
-# (key, content hash) -> built framework; definitions are immutable per hash
-_BUILT: dict[tuple[str, str], Framework] = {}
-_MAX_BUILT = 64
+# version key -> built framework, valid for the version's content hash (definitions are immutable per hash)
+_BUILT = Memo(64, "frameworks")
 
 
 def get_framework(db, key: str) -> Framework | None:
@@ -77,16 +77,14 @@ def get_framework(db, key: str) -> Framework | None:
     row = db.execute("SELECT content_hash FROM framework_versions WHERE key = ?", [key]).fetchone()
     if row is None:
         return None
-    built = _BUILT.get((key, row[0]))
-    if built is None:
-        content_hash, definition, source_path = db.execute(
-            "SELECT content_hash, definition, source_path FROM framework_versions WHERE key = ?",
-            [key]).fetchone()
-        built = framework_from_definition(json.loads(definition), source_path)
-        if len(_BUILT) >= _MAX_BUILT:
-            _BUILT.clear()
-        _BUILT[key, content_hash] = built
-    return built
+    return _BUILT.get(key, row[0], lambda: _build(db, key))
+
+
+def _build(db, key: str) -> Framework:
+    """Build a registered version from its stored definition."""
+    definition, source_path = db.execute(
+        "SELECT definition, source_path FROM framework_versions WHERE key = ?", [key]).fetchone()
+    return framework_from_definition(json.loads(definition), source_path)
 
 
 def list_frameworks(db) -> list[dict]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from weakref import WeakKeyDictionary
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records
 from surveyapp.benchmarks.disclosure import Rules
@@ -22,6 +21,7 @@ from surveyapp.benchmarks.summaries import (
 from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import fmt_number
 from surveyapp.reports.definitions import ReportDefinition, fill
+from surveyapp.storage.memo import derived
 
 ITEM_COLUMN = {"indicator": "indicator", "domain": "domain", "overall": None}
 
@@ -45,20 +45,19 @@ class ReportInputs:
     plan: tuple | None = None  # plan_records.plan_for_report records; None: this reader may not see them
 
 
-# Many reports read the same benchmark (a dashboard, `report --all`): index its records once.
-_INDEXES: WeakKeyDictionary = WeakKeyDictionary()
-
-
 def records_index(bench: RoundBenchmark, by: str, level: str) -> dict:
     """Return a benchmark's group records keyed by (group key tuple, item), built once per benchmark."""
-    indexes = _INDEXES.setdefault(bench, {})
-    if (by, level) not in indexes:
-        index = {}
-        for record in benchmark_records(bench, by, level):
-            group = tuple(record[k] for k in GROUPINGS[by])
-            index[group, record[ITEM_COLUMN[level]] if ITEM_COLUMN[level] else None] = record
-        indexes[by, level] = index
-    return indexes[by, level]
+    # many reports read the same benchmark (a dashboard, `report --all`): index its records once
+    return derived(bench, ("records index", by, level), lambda: _records_index(bench, by, level))
+
+
+def _records_index(bench: RoundBenchmark, by: str, level: str) -> dict:
+    """Index a benchmark's group records by (group key tuple, item)."""
+    index = {}
+    for record in benchmark_records(bench, by, level):
+        group = tuple(record[k] for k in GROUPINGS[by])
+        index[group, record[ITEM_COLUMN[level]] if ITEM_COLUMN[level] else None] = record
+    return index
 
 
 def attach_changes(summary: OrganisationSummary, previous: RoundBenchmark, current: RoundBenchmark,
