@@ -122,7 +122,7 @@ def test_a_save_after_time_out_goes_through_sign_in_and_keeps_everything_typed(c
 
 
 def test_a_kept_form_is_only_given_back_to_the_person_who_typed_it(app, client, db, lead):
-    from surveyapp.web.kept_forms import keep_form
+    from surveyapp.web.timed_out_saves import keep_form
 
     token = keep_form(db, lead["id"], "/", [("note", "private")])
     add_user(db, "other@example.org", "service_lead")

@@ -11,7 +11,7 @@ from surveyapp.accounts.users import ROLE_NAMES
 from surveyapp.assessments.forms import evidence_label, value_key
 from surveyapp.storage.db import get_db
 from surveyapp.web import security_headers, wording
-from surveyapp.web.kept_forms import keep_form
+from surveyapp.web.timed_out_saves import keep_form
 from surveyapp.web.views.uploads import allow_upload_size, refuse_unexpected_files, too_large_message
 
 csrf = CSRFProtect()

@@ -13,7 +13,7 @@ from surveyapp.accounts.passwords import MAX_LENGTH
 from surveyapp.accounts.sessions import end_session, purge_old_sessions, start_session
 from surveyapp.accounts.users import MAX_EMAIL, account_id_by_email, check_credentials, load_user, looks_like_email
 from surveyapp.storage.db import get_db
-from surveyapp.web.kept_forms import belongs_to, take_form
+from surveyapp.web.timed_out_saves import belongs_to, take_form
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import login_required
 
