@@ -26,7 +26,7 @@ from surveyapp.assessments.rounds import create_round
 from surveyapp.cli.main import prepare_database
 from surveyapp.frameworks.registry import get_framework, latest_version_key
 from surveyapp.storage.db import connect
-from surveyapp.web.kept_forms import keep_form
+from surveyapp.web.timed_out_saves import keep_form
 
 from .conftest import PASSWORD, PROJECT
 
