@@ -67,6 +67,7 @@ ACTION_NAMES = {
     "sign_in.refused_locked": "Sign-in refused: too many tries", "sign_in.success": "Signed in",
     "sign_out": "Signed out", "user.activated": "Account turned back on", "user.created": "Account created",
     "user.deactivated": "Account turned off", "user.updated": "Account changed",
+    "permission.refused": "Page refused: no permission", "csrf.refused": "Form refused: expired or forged",
     "organisations.imported": "Organisations imported", "organisations.upload_queued": "Organisations file uploaded",
     "responses.imported": "Responses imported", "responses.upload_queued": "Responses file uploaded",
 }
