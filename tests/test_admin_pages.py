@@ -99,13 +99,16 @@ def test_admin_sees_people_frameworks_and_the_outbox(client, db, world):
 def test_the_audit_log_can_be_read_filtered_and_exported(client, db, world):
     sign_in(client, "admin@example.org")
     page = client.get("/admin/audit?action=sign_in.success").get_data(as_text=True)
-    rows = BeautifulSoup(page, "html.parser").select("main tbody tr")
-    assert rows and all("sign_in.success" in r.get_text() for r in rows)
+    soup = BeautifulSoup(page, "html.parser")
+    rows = soup.select("main tbody tr")
+    assert rows and all(r.find_all("td")[3].get_text(strip=True) == "Signed in" for r in rows)
+    assert "sign_in.success" not in soup.select_one("main").get_text()  # nor in the filter's choices
+    assert soup.select_one("#action option[selected]").get_text(strip=True) == "Signed in"
     assert client.get("/admin/audit?page=999999999999999999999").status_code == 200
     response = client.get("/admin/audit.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0]["action"] == "sign_in.success" and rows[0]["at"].endswith("Z")
+    assert rows[0]["action"] == "sign_in.success" and rows[0]["at"].endswith("Z")  # the export keeps the codes
     assert db.execute("SELECT count(*) FROM audit_log WHERE action = 'audit.exported'").fetchone()[0] == 1
 
 
@@ -160,3 +163,20 @@ def test_a_submission_is_audited_without_any_answer_text(client, db, world, make
     assert entry[0] == "lead@example.org" and entry[1] == world["dundee"] and "reference SA-" in entry[2]
     everything = " ".join(str(v) for row in db.execute("SELECT * FROM audit_log") for v in row)
     assert "SECRET-ANSWER-TEXT" not in everything
+
+
+def test_the_audit_log_names_every_action_in_words_without_internal_numbers(client, db, world, make_round):
+    round_id = make_round(title="2026/27 round")
+    sign_in(client, "fac@example.org")
+    closed = post(client, f"/manage/rounds/{round_id}/status", {"status": "closed", "confirm": "yes"},
+                  page_url=f"/manage/rounds/{round_id}/confirm?status=closed")
+    assert closed.status_code == 302
+    sign_in(client, "admin@example.org")
+    page = BeautifulSoup(client.get("/admin/audit").get_data(as_text=True), "html.parser")
+    cells = [r.find_all("td") for r in page.select("main tbody tr")]
+    actions = {c[3].get_text(strip=True) for c in cells}
+    assert "Round closed" in actions and "Signed in" in actions
+    assert not [a for a in actions if "." in a or "_" in a]  # no code such as round.closed
+    details = " ".join(c[4].get_text(" ", strip=True) for c in cells)
+    assert "2026/27 round" in details and f"round {round_id} (" not in details
+    assert page.find("code") is None

@@ -6,7 +6,8 @@ import datetime as dt
 from reportlab.platypus import Paragraph
 
 from surveyapp.render import pdf as render_pdf
-from surveyapp.render.pdf import text
+from surveyapp.render import pdf_tables
+from surveyapp.render.pdf_styles import text
 from surveyapp.reports.blocks import Report, Section, make_table, score_cell, suppressible, text_cell
 from surveyapp.reports.model import organisation_report
 
@@ -42,7 +43,7 @@ def repeating_report() -> Report:
 def test_shared_fragments_give_the_same_bytes_as_parsing_each_cell(monkeypatch):
     report = repeating_report()
     shared = render_pdf.render_pdf(report)
-    monkeypatch.setattr(render_pdf, "cell_paragraphs", fresh_paragraphs)
+    monkeypatch.setattr(pdf_tables, "cell_paragraphs", fresh_paragraphs)
     assert render_pdf.render_pdf(report) == shared
 
 
@@ -50,5 +51,5 @@ def test_a_whole_organisation_report_is_unchanged_by_shared_fragments(monkeypatc
     data, world, db = round_data
     report = organisation_report(db, for_lead(data, world.alpha), definitions["organisation"], world.alpha, dt.date(2026, 11, 22))
     shared = render_pdf.render_pdf(report)
-    monkeypatch.setattr(render_pdf, "cell_paragraphs", fresh_paragraphs)
+    monkeypatch.setattr(pdf_tables, "cell_paragraphs", fresh_paragraphs)
     assert render_pdf.render_pdf(report) == shared

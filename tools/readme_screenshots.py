@@ -33,8 +33,9 @@ def main(base: str) -> None:
         desktop.goto(base + "/results/?round=5")
         desktop.locator("#heatmap-area").scroll_into_view_if_needed()
         desktop.screenshot(path=OUT / "dashboard-heatmap.png")
-        desktop.goto(base + "/results/rounds/5/areas/dundee-city")
-        desktop.locator("figure.app-chart").first.scroll_into_view_if_needed()
+        # the report's sections are folded: the link to the chart's section opens it
+        desktop.goto(base + "/results/rounds/5/areas/dundee-city#section-radar")
+        desktop.locator("#section-radar figure.app-chart").first.scroll_into_view_if_needed()
         desktop.screenshot(path=OUT / "area-report.png")
         phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
         sign_in(phone, base, "service.lead@example.org")

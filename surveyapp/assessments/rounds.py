@@ -48,6 +48,20 @@ def list_rounds(db) -> list[dict]:
         """))
 
 
+def rounds_page(db, page: int, per_page: int) -> tuple[list[dict], int]:
+    """Return one page of rounds, newest first, with their submitted-response counts, and the number of rounds."""
+    rows = list(db.query(
+        """
+        SELECT rounds.*, framework_versions.framework_id, framework_versions.version,
+               framework_versions.title AS framework_title,
+               (SELECT count(*) FROM responses
+                 WHERE responses.round_id = rounds.id AND status = 'submitted') AS submitted
+          FROM rounds JOIN framework_versions ON framework_versions.key = rounds.framework_key
+         ORDER BY rounds.id DESC LIMIT ? OFFSET ?
+        """, [per_page, (page - 1) * per_page]))
+    return rows, db.execute("SELECT count(*) FROM rounds").fetchone()[0]
+
+
 def previous_round_id(db, round_id: int) -> int | None:
     """Return the latest earlier round of the same framework, if any."""
     row = db.execute(

@@ -1,18 +1,21 @@
 """The start page: what each person can do next, by role."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from surveyapp.accounts import outbox
 from surveyapp.accounts.audit import count_entries
 from surveyapp.accounts.organisations import AREAS
-from surveyapp.accounts.permissions import can_facilitate, covers_area
-from surveyapp.assessments.listing import by_organisation, round_places
-from surveyapp.assessments.rounds import is_open, list_rounds
+from surveyapp.accounts.permissions import covers_area
+from surveyapp.assessments.listing import by_organisation, open_round_counts, open_rounds, round_places
+from surveyapp.assessments.rounds import is_open
 from surveyapp.reports.model import slug
 from surveyapp.storage.db import get_db
 
 bp = Blueprint("home", __name__)
+ROUNDS_SHOWN = 5  # open rounds on the facilitator's home page; the rounds page lists them all, paged
 
 
 @bp.route("/")
@@ -29,9 +32,8 @@ def index():
 
 def _service_lead(db) -> dict:
     """Return the lead's assessments with the next step for each, their latest results and their plans."""
-    rounds = {r["id"]: r for r in list_rounds(db)}
     mine = set(g.user["organisations"])
-    places = [p for p in round_places(db) if p["organisation_id"] in mine]
+    places = round_places(db, organisations=sorted(mine))
     own: dict[tuple, dict] = {}  # the lead's own response in each round, or a place not started by them
     for place in places:
         key = (place["round_id"], place["organisation_id"])
@@ -41,7 +43,8 @@ def _service_lead(db) -> dict:
             own.setdefault(key, {**place, "status": "not_started", "response_id": None})
     assessments = []
     for place in own.values():
-        open_now = is_open(rounds[place["round_id"]])
+        open_now = is_open({"status": place["round_status"], "opens_on": place["opens_on"],
+                            "closes_on": place["closes_on"]})
         if open_now or place["status"] != "not_started":
             assessments.append({**place, "open": open_now, "next": _next_step(place["status"], open_now)})
     # results belong to the organisation: any submitted response in a round gives it results
@@ -69,34 +72,39 @@ def _next_step(status: str, open_now: bool) -> str:
 
 
 def _facilitator(db) -> dict:
-    """Return the open rounds with the response rate per area this facilitator covers."""
-    open_rounds = [r for r in list_rounds(db) if is_open(r)]
+    """Return the newest open rounds with the response rate per area this facilitator covers.
+
+    Two statements whatever the number of rounds: the rounds shown, and their counts per area.
+    """
+    today = dt.date.today().isoformat()
+    shown, open_total = open_rounds(db, today, ROUNDS_SHOWN)
+    counts: dict[int, dict[str, dict]] = {}
+    for row in open_round_counts(db, today, ROUNDS_SHOWN):
+        if covers_area(g.user, row["area"]):
+            counts.setdefault(row["round_id"], {})[row["area"]] = row
     summaries = []
-    for round_row in reversed(open_rounds):
-        places = [p for p in by_organisation(round_places(db, round_row["id"]))
-                  if can_facilitate(g.user, {"id": p["organisation_id"], "area": p["area"]})]
-        by_area = []
-        for area in AREAS:
-            here = [p for p in places if p["area"] == area]
-            if here:
-                done = sum(1 for p in here if p["status"] == "submitted")
-                by_area.append({"area": area, "submitted": done, "invited": len(here),
-                                "percent": round(100 * done / len(here))})
-        waiting = sum(1 for p in places if p["status"] != "submitted")
+    for round_row in shown:
+        here = counts.get(round_row["id"], {})
+        order = [a for a in AREAS if a in here] + sorted(a for a in here if a not in AREAS)
+        by_area = [{"area": a, "submitted": here[a]["submitted"], "invited": here[a]["invited"],
+                    "percent": round(100 * here[a]["submitted"] / here[a]["invited"])} for a in order]
+        waiting = sum(c["invited"] - c["submitted"] for c in here.values())
         summaries.append({"round": round_row, "by_area": by_area, "waiting": waiting})
-    return {"title": "Home", "open_rounds": summaries,
-            "closed_count": sum(1 for r in list_rounds(db) if not is_open(r))}
+    return {"title": "Home", "open_rounds": summaries, "open_total": open_total}
 
 
 def _commissioner(db) -> dict:
     """Return, for each framework's latest round with results, the reports of the areas covered."""
-    latest: dict[str, dict] = {}
-    for round_row in list_rounds(db):  # oldest first: later rounds replace earlier ones
-        if round_row["submitted"]:
-            latest[round_row["framework_id"]] = round_row
+    latest = db.query(
+        """SELECT rounds.* FROM rounds WHERE rounds.id IN (
+               SELECT max(rounds.id) FROM rounds
+                 JOIN framework_versions ON framework_versions.key = rounds.framework_key
+                WHERE EXISTS (SELECT 1 FROM responses
+                               WHERE responses.round_id = rounds.id AND responses.status = 'submitted')
+                GROUP BY framework_versions.framework_id)
+            ORDER BY rounds.id DESC""")
     areas = [a for a in AREAS if covers_area(g.user, a)]
-    reports = [{"round": r, "areas": [{"name": a, "slug": slug(a)} for a in areas]}
-               for r in sorted(latest.values(), key=lambda r: -r["id"])]
+    reports = [{"round": r, "areas": [{"name": a, "slug": slug(a)} for a in areas]} for r in latest]
     return {"title": "Home", "reports": reports}
 
 

@@ -1,6 +1,8 @@
 """Administrators: read the audit log (and export it as CSV) and the outbox."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
@@ -41,7 +43,47 @@ def audit():
     page = _page_number()
     total = count_entries(db, action)
     return render_template("records/audit.html", entries=list_entries(db, page, action), page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total, action=action, actions=known)
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total, action=action,
+                           actions=sorted(known, key=action_name),
+                           action_name=action_name, detail_words=detail_words)
+
+
+# What each audit action means, in words; the codes stay in the database and the CSV export.
+ACTION_NAMES = {
+    "aggregates.exported": "Group results downloaded", "audit.exported": "Audit log downloaded",
+    "framework.published": "Framework version published", "framework.uploaded": "Framework file uploaded",
+    "invitation.accepted": "Invitation accepted", "invitation.added_existing": "Existing account added",
+    "invitation.sent": "Invitation sent", "organisation.archived": "Organisation archived",
+    "organisation.created": "Organisation added", "organisation.renamed": "Organisation renamed",
+    "outbox.cancel": "Message cancelled", "outbox.retry": "Message sent again",
+    "password.reset": "Password changed by reset link", "password.reset_requested": "Password reset asked for",
+    "plan.action_added": "Plan action added", "plan.action_changed": "Plan action changed",
+    "plan.action_done": "Plan action marked done", "plan.area_export": "Area plan downloaded",
+    "plan.export": "Plan downloaded", "plan.note_added": "Plan note added",
+    "reminder.sent": "Reminders sent", "report.downloaded": "Report downloaded",
+    "response.reopened": "Response reopened", "response.submitted": "Response submitted",
+    "responses.exported": "Answers downloaded", "round.closed": "Round closed", "round.opened": "Round opened",
+    "sign_in.failure": "Sign-in refused: wrong email or password",
+    "sign_in.refused_locked": "Sign-in refused: too many tries", "sign_in.success": "Signed in",
+    "sign_out": "Signed out", "user.activated": "Account turned back on", "user.created": "Account created",
+    "user.deactivated": "Account turned off", "user.updated": "Account changed",
+    "permission.refused": "Page refused: no permission", "csrf.refused": "Form refused: expired or forged",
+    "organisations.imported": "Organisations imported", "organisations.upload_queued": "Organisations file uploaded",
+    "responses.imported": "Responses imported", "responses.upload_queued": "Responses file uploaded",
+}
+_NUMBERED = re.compile(r"\b(?:user|round) \d+ \(([^()]*)\)")  # "user 12 (a@b.org)": the words, not the id
+
+
+def action_name(action: str) -> str:
+    """Name an audit action in words; one without a name is spelled out from its code."""
+    if action in ACTION_NAMES:
+        return ACTION_NAMES[action]
+    return re.sub(r"[._]+", " ", action).strip().capitalize()
+
+
+def detail_words(detail: str) -> str:
+    """Show an entry's detail without the internal numbers of people and rounds named beside them."""
+    return _NUMBERED.sub(r"\1", detail or "")
 
 
 @bp.route("/audit.csv")

@@ -8,11 +8,13 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.accounts.permissions import can_run_rounds
 from surveyapp.assessments.listing import STATUSES, by_organisation, count_by, round_places
-from surveyapp.assessments.rounds import create_round, get_round, list_rounds, set_round_status
+from surveyapp.assessments.rounds import create_round, get_round, rounds_page, set_round_status
 from surveyapp.frameworks.registry import list_frameworks
 from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import found, login_required, require
+
+ROUNDS_PER_PAGE = 50
 
 bp = Blueprint("rounds", __name__, url_prefix="/manage/rounds")
 
@@ -37,7 +39,10 @@ class RoundForm(FlaskForm):
 def index():
     """List every round with its status and response count."""
     require(can_run_rounds(g.user))
-    return render_template("rounds/index.html", rounds=list_rounds(get_db()))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows, total = rounds_page(get_db(), page, ROUNDS_PER_PAGE)
+    pages = max(1, -(-total // ROUNDS_PER_PAGE))
+    return render_template("rounds/index.html", rounds=rows, total=total, page=min(page, pages), pages=pages)
 
 
 @bp.route("/new", methods=["GET", "POST"])
