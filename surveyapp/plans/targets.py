@@ -106,3 +106,9 @@ def target_records(targets, scores: dict, framework, precision: int = 1) -> list
                     "level_label": level.label if level else "", "score": scores.get(target.indicator_id),
                     "met": target_met(scores.get(target.indicator_id), target.level, precision)})
     return out
+
+
+def own_scores(bench, organisation_id: int) -> dict[str, float | None]:
+    """Return one organisation's indicator scores from a benchmark published for someone who may see them."""
+    rows = bench.org_indicator[bench.org_indicator["organisation_id"] == organisation_id]
+    return {str(i): (None if s != s else float(s)) for i, s in zip(rows["indicator"].tolist(), rows["score"].tolist())}
