@@ -111,3 +111,11 @@ def test_targets_close_once_the_next_round_has_results_and_need_results_to_set(s
     mine = site.client("lead_a")  # A has no results in round two: nothing to set targets on
     assert mine.get(f"/organisations/{site.orgs['A']}/rounds/{site.two.second}/targets").status_code == 404
     assert mine.get(f"{site.overview}/nope").status_code == 404
+
+
+def test_the_report_and_the_plan_link_to_the_targets_of_their_round(site):
+    lead = site.client("lead_a")
+    report = soup(lead.get(f"/results/rounds/{site.two.first}/organisations/{site.orgs['A']}"))
+    assert report.find(id="targets-link").find("a")["href"] == site.overview
+    plan = soup(lead.get(f"/organisations/{site.orgs['A']}/plan?round={site.two.first}"))
+    assert plan.find(id="targets-link").find("a")["href"] == site.overview
