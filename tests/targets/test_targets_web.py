@@ -119,3 +119,27 @@ def test_the_report_and_the_plan_link_to_the_targets_of_their_round(site):
     assert report.find(id="targets-link").find("a")["href"] == site.overview
     plan = soup(lead.get(f"/organisations/{site.orgs['A']}/plan?round={site.two.first}"))
     assert plan.find(id="targets-link").find("a")["href"] == site.overview
+
+
+def test_the_targets_download_as_csv_and_xlsx_with_the_next_rounds_result_once_there(site):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from .helpers import submit
+
+    lead = site.client("lead_a")
+    lead.post(site.lead_domain, data={"csrf_token": lead.csrf, "target_l1": "4", "target_l2": "4"})
+    assert soup(lead.get(site.overview)).find(id="targets-downloads")
+    submit(site.db, site.two.second, site.orgs["A"])  # round two: l1 4 (met), l2 3 (not met)
+    got = lead.get(f"{site.overview}.csv")
+    assert got.headers["Content-Disposition"].startswith("attachment") and got.headers["Cache-Control"] == "no-store"
+    table = list(csv.DictReader(io.StringIO(got.get_data(as_text=True))))
+    assert [(r["Indicator"], r["Result in Round one"], r["Target"], r["Result in the next round"], r["Met"])
+            for r in table] == [("Leaders are visible", "2.0", "4 Good", "4.0", "Yes"),
+                                ("Leaders listen", "3.0", "4 Good", "3.0", "No")]
+    book = load_workbook(io.BytesIO(lead.get(f"{site.overview}.xlsx").data))
+    assert [c.value for c in book["targets"][2]][3:6] == ["Leaders are visible", 2.0, "4 Good"]
+    assert site.client("lead_b").get(f"{site.overview}.csv").status_code == 403
+    assert lead.get(f"{site.overview}.pdf").status_code == 404

@@ -6,7 +6,7 @@ sees its targets; only its service leads set them. Every route checks that.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 
@@ -17,13 +17,23 @@ from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.plans.model import PlanError
 from surveyapp.plans.progress import has_results, next_round
-from surveyapp.plans.targets import clear_target, list_targets, may_change_targets, own_scores, set_target
+from surveyapp.plans.targets import (
+    clear_target,
+    list_targets,
+    may_change_targets,
+    own_scores,
+    set_target,
+    target_records,
+)
+from surveyapp.render.tables import Sheet, csv_text, xlsx_bytes
 from surveyapp.storage.db import get_db
 from surveyapp.web.views.events import record_event
 from surveyapp.web.views.guards import current_viewer, found, login_required, require
 
 bp = Blueprint("targets", __name__)
 NO_TARGET = ""
+EXPORTS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MET_WORDS = {True: "Yes", False: "No", None: "Not assessed"}
 
 
 def _context(org_id: int, round_id: int):
@@ -127,3 +137,34 @@ def _save(db, org_id: int, round_id: int, domain, targets, form) -> int:
             record_event("target.set", org_id, f"round {round_id}, indicator {indicator.id}, level {wanted}")
             changed += 1
     return changed
+
+
+@bp.route("/organisations/<int:org_id>/rounds/<int:round_id>/targets.<fmt>")
+@login_required
+def export(org_id, round_id, fmt):
+    """Download the organisation's targets set on a round, with the next round's result once it has one."""
+    db, organisation, round_row, framework = _context(org_id, round_id)
+    if fmt not in EXPORTS:
+        abort(404)
+    targets = list_targets(db, org_id, round_id).values()
+    later = next_round(db, round_id)
+    outcome = ({r["indicator"]: r for r in target_records(targets, _scores(db, later["id"], org_id), framework)}
+               if later and has_results(db, later["id"], org_id) else {})
+    scores = _scores(db, round_id, org_id)
+    columns = ("Organisation", "Results round", "Domain", "Indicator", f"Result in {round_row['title']}",
+               "Target", "Set by", "Next round", "Result in the next round", "Met")
+    domains = {d.id: d.title for d in framework.domains}
+    rows = []
+    for target in targets:
+        indicator = framework.indicator(target.indicator_id)
+        done = outcome.get(target.indicator_id)
+        rows.append((organisation["name"], round_row["title"], domains.get(target.domain_id, target.domain_id),
+                     indicator.text if indicator else target.indicator_id, scores.get(target.indicator_id),
+                     level_text(indicator, target.level) if indicator else f"{target.level:g}",
+                     target.set_by_name, later["title"] if later else "",
+                     done["score"] if done else None, MET_WORDS[done["met"]] if done else ""))
+    record_event("targets.export", org_id, f"round {round_id}, {fmt}, {len(rows)} targets")
+    name = f"targets-{org_id}-round-{round_id}.{fmt}"
+    body = csv_text(columns, rows) if fmt == "csv" else xlsx_bytes([Sheet("targets", columns, tuple(rows))])
+    return Response(body, mimetype=EXPORTS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
