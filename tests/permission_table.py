@@ -159,6 +159,10 @@ TABLE: dict[str, Route] = {
     "plans.edit_action": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),
     "plans.add_progress_note": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),
     "plans.complete": Route(per_org(PLAN_EDIT_A, PLAN_EDIT_B), _plan_action),
+    "targets.overview": Route(per_org(RESULTS_A, RESULTS_B), _results),
+    "targets.export": Route(per_org(RESULTS_A, RESULTS_B), lambda w, t: {**_results(w, t), "fmt": "csv"}),
+    "targets.set_domain": Route(per_org({"lead_a"}, {"lead_b"}),
+                                lambda w, t: {**_results(w, t), "domain_id": w.domain_id}),
     "plans.area_plan": Route(per_org(AREA_PLAN_A, AREA_PLAN_B), _area),
     "plans.area_export": Route(per_org(AREA_PLAN_A, AREA_PLAN_B), lambda w, t: {**_area(w, t), "fmt": "csv"}),
     # results (surveyapp/views/reports.py): an organisation's report as its results; area reports for whoever

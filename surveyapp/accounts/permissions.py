@@ -67,3 +67,9 @@ def can_view_area_plan(user: dict | None, area: str) -> bool:
 def can_administer(user: dict | None) -> bool:
     """Return True for administrators: users, organisations, framework files, audit log, outbox."""
     return bool(user) and user["role"] == "admin"
+
+
+def can_set_targets(user: dict | None, organisation: dict) -> bool:
+    """Return True when the user may set this organisation's targets for the next round: its service leads."""
+    # a target is the organisation's own aim; facilitators help with plans but do not set it for them
+    return bool(user) and user["role"] == "service_lead" and organisation["id"] in user["organisations"]

@@ -20,6 +20,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from surveyapp.benchmarks import target_counts
 from surveyapp.benchmarks.aggregation import ANSWER_COUNTS, GROUPINGS, LEVELS, RoundBenchmark, item_columns
 from surveyapp.benchmarks.disclosure import (
     ALIKE,
@@ -280,3 +281,42 @@ def _agreement_counts(agreement, known_ids, groups, rules: Rules) -> dict:
                 reason = ALIKE
             out[by, key, item] = (None, reason) if reason in (*HIDING, ALIKE) else ((n_all, n_low), "")
     return out
+
+
+def publish_target_counts(bench: RoundBenchmark, tallies: pd.DataFrame, viewer: Viewer,
+                          rules: Rules) -> dict:
+    """Count per group the targets set and met; hidden like any group figure, with the reason.
+
+    `tallies` (benchmarks.target_counts) has one row per organisation with assessed
+    targets. Returns {(by, key): ((organisations, set, met), "") or (None, reason)}.
+    """
+    if rules.named:
+        viewer = dataclasses.replace(viewer, known=None)
+    frame = bench.organisations.merge(tallies, on="organisation_id")
+    frame = frame[frame["n_set"] > 0].reset_index(drop=True)
+    ids = frame["organisation_id"].to_numpy()
+    known, own = viewer.knows(ids), np.isin(ids, list(viewer.own))
+    labels, rows = [], []
+    for by in GROUPINGS:
+        keys = _group_keys(frame, by)
+        for key in dict.fromkeys(keys):
+            labels.append((by, key))
+            rows.append(np.array([k == key for k in keys], dtype=bool))
+    membership = np.array(rows, dtype=bool).reshape(len(labels), len(ids))
+    reasons = list(decide(membership, known, own, rules).reasons)
+    n_set, n_met = frame["n_set"].to_numpy(), frame["n_met"].to_numpy()
+    for g, members in enumerate(membership):
+        unknown = members & ~known
+        # every unknown member met all its targets, or none: the count says each one's result
+        if not reasons[g] and not rules.named and unknown.any() and n_met[unknown].sum() in (0, n_set[unknown].sum()):
+            reasons[g] = ALIKE
+    while True:  # a hidden count must not be the difference of shown ones
+        unknown_rows = membership[:, ~known]
+        shown = [g for g in range(len(labels)) if not reasons[g] and unknown_rows[g].any()]
+        if not any(reasons[g] and target_counts.in_span(unknown_rows[g], [unknown_rows[s] for s in shown])
+                   for g in range(len(labels))):
+            break
+        reasons[min(shown, key=lambda s: (bool((membership[s] & own).any()), int(unknown_rows[s].sum())))] = COMPLEMENT
+    return {label: (None, reasons[g]) if reasons[g] else
+            ((int(membership[g].sum()), int(n_set[membership[g]].sum()), int(n_met[membership[g]].sum())), "")
+            for g, label in enumerate(labels)}

@@ -12,6 +12,7 @@ from surveyapp.accounts.users import create_user
 from surveyapp.assessments.responses import new_reference
 from surveyapp.assessments.rounds import create_round
 from surveyapp.demo.plans import load_demo_plans
+from surveyapp.demo.targets import load_demo_targets
 from surveyapp.frameworks.registry import get_framework, list_frameworks
 from surveyapp.storage.db import write_transaction
 
@@ -106,6 +107,7 @@ def load_demo(db) -> list[str]:
             _fill_round(db, rng, framework, current, org_ids, quality, tilt, demo_leads, share_submitted=0.8)
             lines.append(f"round {current}: {framework.title} 2026/27 (open)")
         lines += load_demo_plans(db)
+        lines += load_demo_targets(db)
     return lines
 
 

@@ -43,6 +43,8 @@ class ReportInputs:
     # the organisation's own answers to open questions: only ever given to its own report
     text_answers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     plan: tuple | None = None  # plan_records.plan_for_report records; None: this reader may not see them
+    targets: Mapping | None = None  # reports.targets.organisation_targets: the organisation's own report only
+    target_counts: Mapping | None = None  # reports.targets.group_target_counts, published for this reader
 
 
 def records_index(bench: RoundBenchmark, by: str, level: str) -> dict:

@@ -19,9 +19,9 @@ SECTION_KEYS = {"type": True, "heading": True, "text": False, "empty": False, "i
 # Which section types each kind of report may use, in a sensible default order.
 SECTION_TYPES = {
     "organisation": ("cover", "summary", "radar", "domain_table", "strengths", "development", "text_answers",
-                     "indicator_detail", "agreement", "change", "improvement_plan", "method"),
+                     "indicator_detail", "agreement", "change", "improvement_plan", "targets", "method"),
     "area": ("cover", "summary", "radar", "domain_table", "distribution", "strengths", "development",
-             "indicator_detail", "agreement", "change", "improvement_plan", "method"),
+             "indicator_detail", "agreement", "change", "improvement_plan", "targets", "method"),
 }
 SECTION_TYPES["sector"] = tuple(t for t in SECTION_TYPES["area"] if t != "improvement_plan")
 COMMON_PLACEHOLDERS = (

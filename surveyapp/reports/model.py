@@ -22,9 +22,12 @@ from surveyapp.reports.context import GroupContext, OrganisationContext, ReportI
 from surveyapp.reports.definitions import ReportDefinition
 from surveyapp.reports.group import GROUP_SECTIONS
 from surveyapp.reports.organisation import ORGANISATION_SECTIONS
+from surveyapp.reports.targets import group_section, group_target_counts, organisation_section, organisation_targets
 
-BUILDERS = {"organisation": (OrganisationContext, ORGANISATION_SECTIONS),
-            "area": (GroupContext, GROUP_SECTIONS), "sector": (GroupContext, GROUP_SECTIONS)}
+# the targets section lives in reports/targets.py, beside the inputs it reads
+BUILDERS = {"organisation": (OrganisationContext, {**ORGANISATION_SECTIONS, "targets": organisation_section}),
+            "area": (GroupContext, {**GROUP_SECTIONS, "targets": group_section}),
+            "sector": (GroupContext, {**GROUP_SECTIONS, "targets": group_section})}
 
 
 def build_report(inputs: ReportInputs) -> Report:
@@ -123,7 +126,7 @@ class RoundData:
 
     def inputs(self, definition: ReportDefinition, *, organisation_id: int | None = None,
                group: str | None = None, comments=None, date: dt.date | None = None,
-               plan=None, answers=None) -> ReportInputs:
+               plan=None, answers=None, targets=None, target_counts=None) -> ReportInputs:
         """Return the inputs of one report in this round; only a copy published for a viewer has any."""
         if self.viewer is None:
             raise ValueError("a report is built from figures published for its reader: use RoundData.for_viewer")
@@ -135,6 +138,7 @@ class RoundData:
             if self.previous_round else None,
             date=format_date(date or dt.date.today()), organisation_id=organisation_id, group=group,
             comments=comments or {}, plan=None if plan is None else tuple(plan), text_answers=answers or {},
+            targets=targets, target_counts=target_counts,
         )
 
 
@@ -146,16 +150,19 @@ def organisation_report(db, data: RoundData, definition: ReportDefinition, organ
     plan = plan_for_report(db, data.round["id"], organisation_id=organisation_id, min_group=data.min_group,
                            viewer=data.viewer)
     answers = text_answers(db, data.round["id"], organisation_id)
+    targets = organisation_targets(db, data.round["id"], organisation_id, data.bench, data.framework)
     return build_report(data.inputs(definition, organisation_id=organisation_id, comments=comments, date=date,
-                                    plan=plan, answers=answers))
+                                    plan=plan, answers=answers, targets=targets))
 
 
 def group_report(data: RoundData, definition: ReportDefinition, group: str,
                  date: dt.date | None = None, plan=None, db=None) -> Report:
     """Build an area's or a sector's report; with `db`, its change is against the group's latest results."""
+    counts = None
     if db is not None:
         data = data.compared_with_latest_results(db, group_members(db, definition.kind, group))
-    return build_report(data.inputs(definition, group=group, date=date, plan=plan))
+        counts = group_target_counts(db, data.round["id"], data.bench, data.viewer, data.framework)
+    return build_report(data.inputs(definition, group=group, date=date, plan=plan, target_counts=counts))
 
 
 def format_date(day: dt.date) -> str:

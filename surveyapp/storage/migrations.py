@@ -412,3 +412,24 @@ def m0007_framework_versions(db):
 def m0009_archived_organisations(db):
     """Let an organisation be archived: kept with its results, no longer offered for new people."""
     db.execute("ALTER TABLE organisations ADD COLUMN archived_at TEXT")  # NULL: in use
+
+
+@migrations(name="0010_targets")
+def m0010_targets(db):
+    """Hold the target level an organisation sets per indicator on one round's results, for the next round."""
+    db.executescript(
+        """
+        CREATE TABLE targets (                   -- set on a round's results; met or not in the next round
+            organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+            round_id INTEGER NOT NULL REFERENCES rounds(id),  -- the results it was set on
+            indicator_id TEXT NOT NULL,
+            domain_id TEXT NOT NULL,
+            level REAL NOT NULL,                 -- a value of the indicator's scale
+            set_by INTEGER REFERENCES users(id),
+            set_by_name TEXT NOT NULL DEFAULT '',-- kept as written: the target outlives an account's name
+            set_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (organisation_id, round_id, indicator_id)
+        );
+        CREATE INDEX targets_round ON targets(round_id);
+        """
+    )

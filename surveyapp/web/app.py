@@ -43,6 +43,7 @@ def init_app(app) -> None:
         records,
         rounds,
         service,
+        targets,
     )
     from surveyapp.web.views import reports as results
 
@@ -64,6 +65,7 @@ def init_app(app) -> None:
     app.register_blueprint(results.bp)
     app.register_blueprint(service.bp)
     app.register_blueprint(imports.bp)
+    app.register_blueprint(targets.bp)
     imports.init_app(app)
     app.before_request(refuse_unexpected_files)
     app.before_request(_load_signed_in_user)

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from surveyapp.accounts.organisations import AREAS, SECTORS, get_organisation
 from surveyapp.accounts.permissions import (
     can_run_rounds,
+    can_set_targets,
     can_view_area_plan,
     can_view_group,
     can_view_results,
@@ -65,10 +66,11 @@ def _chart_svgs(blocks) -> dict[str, Markup]:
             for b in blocks if b.kind == "chart"}
 
 
-def _report_page(report, pdf_url: str):
-    """Render a finished report as a page."""
+def _report_page(report, pdf_url: str, targets_link: dict | None = None):
+    """Render a finished report as a page (an organisation's with a link to its targets)."""
     charts = _chart_svgs([b for s in report.sections for b in s.blocks])
-    return render_template("reports/report.html", report=report, charts=charts, pdf_url=pdf_url)
+    return render_template("reports/report.html", report=report, charts=charts, pdf_url=pdf_url,
+                           targets_link=targets_link)
 
 
 def _pdf_response(report, organisation_id: int | None = None) -> Response:
@@ -93,7 +95,8 @@ def organisation(round_id, org_id):
     if not data.has_organisation(org_id):
         return render_template("reports/no_results.html", organisation=organisation, round=data.round), 404
     report = organisation_report(get_db(), data, _definition("organisation"), org_id)
-    return _report_page(report, url_for(".organisation_pdf", round_id=round_id, org_id=org_id))
+    return _report_page(report, url_for(".organisation_pdf", round_id=round_id, org_id=org_id),
+                        {"org_id": org_id, "round_id": round_id, "can_set": can_set_targets(g.user, organisation)})
 
 
 @bp.route("/rounds/<int:round_id>/organisations/<int:org_id>/report.pdf")
