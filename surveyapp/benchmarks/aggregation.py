@@ -7,6 +7,7 @@ every number computed here.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Mapping
@@ -101,6 +102,11 @@ class RoundBenchmark:
     published: bool = False
     bands: Mapping = field(default_factory=lambda: MappingProxyType({}))
     agreement_counts: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    # How it was built, so a change can be applied to it (benchmarks.refresh): the highest change
+    # number of the round's organisations it includes (stats_changes; -1: unknown) and, per level
+    # and grouping, each row's group number and the groups' keys.
+    serial: int = -1
+    numbering: Mapping = field(default_factory=dict)  # plain dicts: the report batch pickles it
 
     def org_table(self, level: str) -> pd.DataFrame:
         """Return the organisation scores at one level."""
@@ -154,10 +160,16 @@ def load_organisations(db, round_id: int) -> pd.DataFrame:
     return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
 
 
+SERIAL_SQL = "SELECT ifnull(max(serial), 0) FROM stats_changes"
+
+
 def benchmark_round(db, round_id: int, framework: Framework, min_group: int = 3) -> RoundBenchmark:
     """Compute a round's benchmark from the maintained reduction of its answers."""
-    return compute_round_benchmark(load_org_indicator_stats(db, round_id), load_organisations(db, round_id),
-                                   framework, min_group)
+    # read first: a change committed while the rows are read is then applied again later, never missed
+    serial = db.execute(SERIAL_SQL).fetchone()[0]
+    bench = compute_round_benchmark(load_org_indicator_stats(db, round_id), load_organisations(db, round_id),
+                                    framework, min_group)
+    return dataclasses.replace(bench, serial=serial)
 
 
 def rebuilt_benchmark(db, round_id: int, framework: Framework, min_group: int = 3) -> RoundBenchmark:
@@ -181,7 +193,7 @@ def compute_round_benchmark(
     org_domain = _org_domain(org_indicator)
     org_overall = _org_overall(org_domain, organisations)
     tables = {"indicator": org_indicator, "domain": org_domain, "overall": org_overall}
-    groups = {}
+    groups, numberings = {}, {}
     for level, table in tables.items():
         numbering = {by: _group_numbers(table, [*keys, *item_columns(level)]) for by, keys in GROUPINGS.items()}
         scores = table["score"].to_numpy()
@@ -192,10 +204,12 @@ def compute_round_benchmark(
         for by, group in level_groups.items():
             groups[by, level] = group
         tables[level] = _add_positions(table, level_groups, numbering, orders)
+        numberings[level] = numbering
     return RoundBenchmark(
         framework_id=framework.id, framework_key=framework.key, min_group=min_group,
         organisations=organisations, org_indicator=tables["indicator"], org_domain=tables["domain"],
         org_overall=tables["overall"], agreement=agreement, groups=MappingProxyType(groups),
+        numbering=numberings,
     )
 
 
