@@ -46,6 +46,7 @@ from surveyapp.frameworks.model import Framework
 MAX_SHARE = 0.1
 MAX_FIXED = 16
 CHANGED_SQL = "SELECT organisation_id FROM stats_changes WHERE round_id = ? AND serial > ?"
+SUMMED = ("score", "n_respondents", "n_scoring", "n_non_scoring", "n_blank")  # what _group_stats reads
 KEYS = ("organisation_id", "area", "sector", "domain", "indicator")
 
 
@@ -135,10 +136,11 @@ def _regroup(table: pd.DataFrame, rows: np.ndarray, numbering, groups: dict, lev
     for by in GROUPINGS:
         numbers, keys = numbering[by]
         touched = np.unique(numbers[rows])
-        members = np.flatnonzero(np.isin(numbers, touched))  # in table order, as the full computation adds them
+        is_touched = np.zeros(len(keys), dtype=bool)
+        is_touched[touched] = True
+        members = np.flatnonzero(is_touched[numbers])  # in table order, as the full computation adds them
         local = np.searchsorted(touched, numbers[members])
-        slim = pd.DataFrame({c: table[c].to_numpy()[members]
-                             for c in ("score", "n_respondents", "n_scoring", "n_non_scoring", "n_blank") if c in table})
+        slim = pd.DataFrame({c: table[c].to_numpy()[members] for c in SUMMED if c in table})
         order = group_order(scores[members], local, len(touched))
         part = _group_stats(slim, local, keys.iloc[touched].reset_index(drop=True), order)
         group = groups[by, level].copy()

@@ -77,7 +77,7 @@ class RoundCache:
         None): it is tried before `build`.
         """
         fingerprint = tuple(round_fingerprint(db, r) for r in (round_id, *also))
-        return self._memo.get((database_path(db), round_id, key), fingerprint, build)
+        return self._memo.get((database_path(db), round_id, key), fingerprint, build, update)
 
     def clear(self) -> None:
         """Forget every entry."""
