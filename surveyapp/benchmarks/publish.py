@@ -260,13 +260,19 @@ def _band_counts(overall, known_ids, groups, bands, rules: Rules) -> dict:
     band_of[(scores > bands[-1][1])] = len(bands) - 1
     band_of[np.isnan(scores)] = -1
     out = {}
+    n_bands = len(bands)
     for by in GROUPINGS:
         table = groups[by, "overall"]
-        member_keys = _group_keys(overall, by)
-        for key, reason in zip(_group_keys(table, by), table["reason"].tolist()):
-            rows = np.array([k == key for k in member_keys], dtype=bool) & (band_of >= 0)
-            counts = np.bincount(band_of[rows], minlength=len(bands))
-            unknown = np.bincount(band_of[rows & ~known], minlength=len(bands))
+        columns = list(GROUPINGS[by])
+        # each organisation's group row, and each group row's first equal (keys are unique in practice)
+        member, canonical = _group_row(table, overall, columns), _group_row(table, table, columns)
+        rows = (band_of >= 0) & (member >= 0)
+        cells = member * n_bands + band_of
+        size = max(len(table), 1) * n_bands
+        all_counts = np.bincount(cells[rows], minlength=size).reshape(-1, n_bands)
+        unknown_counts = np.bincount(cells[rows & ~known], minlength=size).reshape(-1, n_bands)
+        for row, (key, reason) in enumerate(zip(_group_keys(table, by), table["reason"].tolist())):
+            counts, unknown = all_counts[canonical[row]], unknown_counts[canonical[row]]
             if reason in HIDING:
                 out[by, key] = (None, reason)
             elif not rules.named and counts_pin_members(unknown):
