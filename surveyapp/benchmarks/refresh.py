@@ -27,19 +27,16 @@ import pandas as pd
 from surveyapp.benchmarks.aggregation import (
     GROUPINGS,
     LEVELS,
-    MAINTAINED_SQL,
-    ORGANISATIONS_SQL,
-    SERIAL_SQL,
     RoundBenchmark,
     _agreement,
     _group_stats,
     _org_domain,
     _org_indicator,
     _org_overall,
-    _stats_frame,
     indicator_frame,
 )
 from surveyapp.benchmarks.ranking import group_order
+from surveyapp.benchmarks.reduction import MAINTAINED_SQL, ORGANISATIONS_SQL, SERIAL_SQL, stats_frame
 from surveyapp.frameworks.model import Framework
 
 # Above this share of the round's organisations changed at once (and this many), computing afresh is as cheap.
@@ -76,7 +73,7 @@ def refresh_benchmark(db, bench: RoundBenchmark, round_id: int, framework: Frame
     organisations = _changed_rows(db, bench, round_id, changed)
     if organisations is None:
         return None
-    stats = _stats_frame(db.execute(_in(MAINTAINED_SQL, "organisation_id", changed), [round_id, *changed]))
+    stats = stats_frame(db.execute(_in(MAINTAINED_SQL, "organisation_id", changed), [round_id, *changed]))
     return dataclasses.replace(_apply(bench, organisations, stats, framework), serial=serial)
 
 

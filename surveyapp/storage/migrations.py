@@ -282,7 +282,7 @@ def m0005_import_jobs(db):
 
 
 # The reduction of one organisation's submitted answers in a round, as benchmarks read it
-# (benchmarks/aggregation.py, ORG_INDICATOR_SQL): rows holding both a value and an option
+# (benchmarks/reduction.py, ORG_INDICATOR_SQL): rows holding both a value and an option
 # count as blanks. Filled in by the statements below for one (round, organisation[, indicator]).
 _REDUCE = """
     INSERT INTO stats_org_indicator (round_id, organisation_id, indicator_id, n_scoring, value_sum,
