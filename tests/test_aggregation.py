@@ -3,16 +3,11 @@ import math
 
 import pytest
 
-from surveyapp.benchmarks.aggregation import (
-    benchmark_records,
-    benchmark_round,
-    group_table,
-    load_org_indicator_stats,
-    load_organisations,
-    record_columns,
-)
+from surveyapp.benchmarks.aggregation import benchmark_round
 from surveyapp.benchmarks.disclosure import EVERYONE, PUBLIC, Rules, Viewer
 from surveyapp.benchmarks.publish import publish
+from surveyapp.benchmarks.records import benchmark_records, group_table, record_columns
+from surveyapp.benchmarks.reduction import load_org_indicator_stats, load_organisations
 
 from .aggregation_helpers import add_org, add_orgs_with_scores, add_response, add_round, framework, new_db
 from .disclosure.attacker import attack

@@ -23,6 +23,7 @@ from surveyapp.assessments.answers_csv import import_responses
 from surveyapp.assessments.responses import Answer, reopen_response, save_domain, start_response, submit_response
 from surveyapp.benchmarks.aggregation import GROUPINGS, LEVELS, benchmark_round, rebuilt_benchmark
 from surveyapp.benchmarks.maintained import compare_round, rebuild_round
+from surveyapp.benchmarks.refresh import refresh_benchmark
 from surveyapp.storage.db import connect, write_transaction
 
 from .aggregation_helpers import add_round, framework, new_db
@@ -184,6 +185,67 @@ def test_maintained_statistics_equal_the_rebuilt_ones_after_any_changes(template
                 assert_same_benchmark(benchmark_round(db, round_id, FW), rebuilt_benchmark(db, round_id, FW))
     finally:
         db.close()
+
+
+def has_submissions(db, round_id) -> bool:
+    """Return True when a round has a submitted response, so that it has a benchmark."""
+    return db.execute("SELECT 1 FROM responses WHERE round_id = ? AND status = 'submitted'",
+                      [round_id]).fetchone() is not None
+
+
+REFRESHED = {"applied": 0, "afresh": 0}  # how often the touched-groups path ran, over every example
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(OPERATIONS, min_size=1, max_size=14), st.lists(OPERATIONS, min_size=1, max_size=10))
+def test_a_kept_benchmark_brought_up_to_date_equals_the_rebuilt_one(template, tmp_path_factory, before, ops):
+    """Only the touched groups are recomputed after each change, and every figure still equals a rebuild."""
+    path, rounds = template
+    db = fresh(path, tmp_path_factory.mktemp("refresh") / "case.sqlite")
+    try:
+        for op in before:
+            apply(db, rounds, op)
+        kept = {r: benchmark_round(db, r, FW) for r in rounds if has_submissions(db, r)}
+        for op in ops:
+            apply(db, rounds, op)
+            for round_id in rounds:
+                if not has_submissions(db, round_id):
+                    kept.pop(round_id, None)
+                    continue
+                new = refresh_benchmark(db, kept[round_id], round_id, FW) if round_id in kept else None
+                if new is None or new.serial != kept[round_id].serial:
+                    REFRESHED["applied" if new is not None else "afresh"] += 1
+                kept[round_id] = new if new is not None else benchmark_round(db, round_id, FW)
+                assert_same_benchmark(kept[round_id], rebuilt_benchmark(db, round_id, FW))
+    finally:
+        db.close()
+
+
+def test_the_touched_groups_path_was_taken():
+    """The property test above exercised the incremental path, not only the fresh computation."""
+    if not any(REFRESHED.values()):
+        pytest.skip("run with the property test")
+    assert REFRESHED["applied"] > REFRESHED["afresh"] / 4, REFRESHED
+
+
+def test_one_submission_recomputes_only_its_groups(template, tmp_path):
+    """A submission for an organisation with results changes its groups' figures and no other group's."""
+    path, (round_id, _) = template
+    db = fresh(path, tmp_path / "touched.sqlite")
+    for n in range(ORGANISATIONS):
+        submit(db, round_id, 1 + n, "first@example.org", n)
+    kept = benchmark_round(db, round_id, FW)
+    submit(db, round_id, 1, "second@example.org", 99)
+    new = refresh_benchmark(db, kept, round_id, FW)
+    assert new is not None and new.serial > kept.serial
+    assert_same_benchmark(new, rebuilt_benchmark(db, round_id, FW))
+    area = db.execute("SELECT area FROM organisations WHERE id = 1").fetchone()[0]
+    before, after = kept.groups["area", "overall"], new.groups["area", "overall"]
+    moved = before["area"].astype(str) == area
+    assert (before.loc[~moved, "mean"].to_numpy() == after.loc[~moved, "mean"].to_numpy()).all()
+    assert (before.loc[moved, "n_respondents"].to_numpy() + 1 == after.loc[moved, "n_respondents"].to_numpy()).all()
+    assert refresh_benchmark(db, new, round_id, FW).serial == new.serial  # nothing changed since
+    db.close()
 
 
 def test_rebuild_repairs_rows_changed_behind_the_triggers_back(template, tmp_path):

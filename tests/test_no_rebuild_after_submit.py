@@ -2,7 +2,7 @@
 
 Counted from the SQL the app's own connection runs (sqlite3's trace callback): the full
 recompute is the pass that reduces a round's answers per organisation and indicator
-(benchmarks.aggregation.ORG_INDICATOR_SQL, one statement per organisation). The pages
+(benchmarks.reduction.ORG_INDICATOR_SQL, one statement per organisation). The pages
 still show the new submission at once.
 """
 from __future__ import annotations

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from surveyapp.benchmarks.aggregation import LEVELS, benchmark_round, plain_value
+from surveyapp.benchmarks.aggregation import LEVELS, benchmark_round
 from surveyapp.benchmarks.ranking import TIE_DECIMALS
+from surveyapp.benchmarks.records import plain_value
 from surveyapp.benchmarks.summaries import organisation_columns, organisation_summary, strengths_and_development
 
 from .report_world import round_data, world_db  # noqa: F401  (fixtures)

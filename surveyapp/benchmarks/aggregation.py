@@ -7,9 +7,8 @@ every number computed here.
 """
 from __future__ import annotations
 
-import itertools
-import math
-from collections.abc import Iterable, Mapping
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -22,6 +21,12 @@ from surveyapp.benchmarks.ranking import (
     group_order,
     scored_rows_by_score,
 )
+from surveyapp.benchmarks.reduction import (
+    SERIAL_SQL,
+    load_org_indicator_stats,
+    load_organisations,
+    reduce_answers,
+)
 from surveyapp.frameworks.model import Framework
 
 LEVELS = ("indicator", "domain", "overall")
@@ -32,49 +37,6 @@ GROUPINGS = MappingProxyType({
 BY = ("organisation", *GROUPINGS)
 STATS = ("n_organisations", "n_respondents", "mean", "median", "q1", "q3")
 ANSWER_COUNTS = ("n_scoring", "n_non_scoring", "n_blank")
-RECORD_DECIMALS = 6
-
-# Rows holding both a value and an option break the answer contract; the WHERE
-# clause drops them (they count as blanks), which lets every aggregate read a
-# plain column instead of a CASE per row: about a fifth cheaper at national scale.
-# This is the reference reduction, read from the answers: the database keeps its
-# result up to date in stats_org_indicator (migration 0006_maintained_stats, the
-# same statement per organisation, run by triggers in the transaction of every
-# change), and only `surveyapp benchmark --rebuild` and the tests run it for a whole
-# round. One organisation at a time: the responses index hands over each one's rows
-# together, and SQLite sorts a few hundred rows per GROUP BY instead of every
-# answer in the round at once (2.6-2.8 s against 3.3-3.6 s for one GROUP BY over
-# 1.8 million answers, which needs a temporary B-tree).
-ORG_INDICATOR_SQL = """
-SELECT r.organisation_id AS organisation_id,
-       a.indicator_id AS indicator,
-       COUNT(a.value) AS n_scoring,
-       SUM(a.value) AS value_sum,
-       MIN(a.value) AS value_min,
-       MAX(a.value) AS value_max,
-       COUNT(a.option) AS n_non_scoring
-FROM responses AS r
-JOIN answers AS a ON a.response_id = r.id
-WHERE r.round_id = ? AND r.organisation_id = ? AND r.status = 'submitted'
-  AND (a.option IS NULL OR a.value IS NULL)
-GROUP BY a.indicator_id
-"""
-
-# The same rows as the reference gives, kept by the database: one range of the primary key.
-MAINTAINED_SQL = """
-SELECT organisation_id, indicator_id, n_scoring, value_sum, value_min, value_max, n_non_scoring
-FROM stats_org_indicator WHERE round_id = ?
-"""
-
-ORGANISATIONS_SQL = """
-SELECT o.id AS organisation_id, o.name AS name, o.area AS area, o.sector AS sector,
-       COUNT(*) AS n_respondents
-FROM responses AS r
-JOIN organisations AS o ON o.id = r.organisation_id
-WHERE r.round_id = ? AND r.status = 'submitted'
-GROUP BY o.id
-ORDER BY o.id
-"""
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,6 +63,11 @@ class RoundBenchmark:
     published: bool = False
     bands: Mapping = field(default_factory=lambda: MappingProxyType({}))
     agreement_counts: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    # How it was built, so a change can be applied to it (benchmarks.refresh): the highest change
+    # number of the round's organisations it includes (stats_changes; -1: unknown) and, per level
+    # and grouping, each row's group number and the groups' keys.
+    serial: int = -1
+    numbering: Mapping = field(default_factory=dict)  # plain dicts: the report batch pickles it
 
     def org_table(self, level: str) -> pd.DataFrame:
         """Return the organisation scores at one level."""
@@ -108,56 +75,13 @@ class RoundBenchmark:
                 "overall": self.org_overall}[level]
 
 
-# Column types of ORG_INDICATOR_SQL's rows; "O" where SQL may give NULL (no scoring answer).
-STATS_DTYPE = np.dtype([
-    ("organisation_id", "i8"), ("indicator", "O"), ("n_scoring", "i8"), ("value_sum", "O"),
-    ("value_min", "O"), ("value_max", "O"), ("n_non_scoring", "i8"),
-])
-
-
-def load_org_indicator_stats(db, round_id: int) -> pd.DataFrame:
-    """Return a round's maintained reduction: one row per organisation and indicator.
-
-    The database keeps these rows current (stats_org_indicator), so this reads
-    180,000 rows at national scale instead of reducing 1.8 million answers.
-    """
-    return _stats_frame(db.execute(MAINTAINED_SQL, (round_id,)))
-
-
-def reduce_answers(db, round_id: int, organisation_ids: Iterable[int] | None = None) -> pd.DataFrame:
-    """Reduce a round's submitted answers to one row per organisation and indicator, in SQL: the reference.
-
-    `organisation_ids` are those with submitted responses (load_organisations);
-    they are looked up when not given. The pages never call this: they read the
-    maintained rows (load_org_indicator_stats).
-    """
-    if organisation_ids is None:
-        organisation_ids = load_organisations(db, round_id)["organisation_id"]
-    cursors = (db.execute(ORG_INDICATOR_SQL, (round_id, int(org))) for org in organisation_ids)
-    return _stats_frame(itertools.chain.from_iterable(cursors))
-
-
-def _stats_frame(rows: Iterable[tuple]) -> pd.DataFrame:
-    """Turn reduction rows into a typed frame."""
-    # Straight from the cursors into typed arrays: no list of 180,000 tuples, no type guessing.
-    rows = np.fromiter(rows, dtype=STATS_DTYPE)
-    frame = pd.DataFrame({name: rows[name] for name in STATS_DTYPE.names})
-    frame["indicator"] = frame["indicator"].astype(str)
-    for column in ("value_sum", "value_min", "value_max"):
-        frame[column] = frame[column].astype(float)  # NULL (None) becomes NaN
-    return frame
-
-
-def load_organisations(db, round_id: int) -> pd.DataFrame:
-    """Return the organisations with submitted responses in a round, with their respondent counts."""
-    cursor = db.execute(ORGANISATIONS_SQL, (round_id,))
-    return pd.DataFrame.from_records(cursor.fetchall(), columns=[d[0] for d in cursor.description])
-
-
 def benchmark_round(db, round_id: int, framework: Framework, min_group: int = 3) -> RoundBenchmark:
     """Compute a round's benchmark from the maintained reduction of its answers."""
-    return compute_round_benchmark(load_org_indicator_stats(db, round_id), load_organisations(db, round_id),
-                                   framework, min_group)
+    # read first: a change committed while the rows are read is then applied again later, never missed
+    serial = db.execute(SERIAL_SQL).fetchone()[0]
+    bench = compute_round_benchmark(load_org_indicator_stats(db, round_id), load_organisations(db, round_id),
+                                    framework, min_group)
+    return dataclasses.replace(bench, serial=serial)
 
 
 def rebuilt_benchmark(db, round_id: int, framework: Framework, min_group: int = 3) -> RoundBenchmark:
@@ -181,7 +105,7 @@ def compute_round_benchmark(
     org_domain = _org_domain(org_indicator)
     org_overall = _org_overall(org_domain, organisations)
     tables = {"indicator": org_indicator, "domain": org_domain, "overall": org_overall}
-    groups = {}
+    groups, numberings = {}, {}
     for level, table in tables.items():
         numbering = {by: _group_numbers(table, [*keys, *item_columns(level)]) for by, keys in GROUPINGS.items()}
         scores = table["score"].to_numpy()
@@ -192,10 +116,12 @@ def compute_round_benchmark(
         for by, group in level_groups.items():
             groups[by, level] = group
         tables[level] = _add_positions(table, level_groups, numbering, orders)
+        numberings[level] = numbering
     return RoundBenchmark(
         framework_id=framework.id, framework_key=framework.key, min_group=min_group,
         organisations=organisations, org_indicator=tables["indicator"], org_domain=tables["domain"],
         org_overall=tables["overall"], agreement=agreement, groups=MappingProxyType(groups),
+        numbering=numberings,
     )
 
 
@@ -358,67 +284,3 @@ def _add_positions(table: pd.DataFrame, level_groups: dict, numbering: dict, ord
     return table
 
 
-def group_table(bench: RoundBenchmark, by: str, level: str) -> pd.DataFrame:
-    """Return one table of group statistics, organisations treated as groups of one."""
-    if by != "organisation":
-        return bench.groups[by, level]
-    table = bench.org_table(level)
-    names = bench.organisations.set_index("organisation_id")["name"]
-    out = table[["organisation_id", "area", "sector", *item_columns(level)]].rename(
-        columns={"organisation_id": "organisation"})
-    out.insert(1, "organisation_name", table["organisation_id"].map(names))
-    out["n_organisations"] = 1
-    out["n_respondents"] = table["n_respondents"]
-    for column in ("mean", "median", "q1", "q3"):
-        # a group of one organisation: every statistic is its own score
-        out[column] = table["score"]
-    for column in ANSWER_COUNTS:
-        if column in table:
-            out[column] = table[column]
-    out["suppressed"] = False
-    out["reason"] = ""
-    return out
-
-
-def record_columns(by: str, level: str) -> list[str]:
-    """Return the columns of benchmark records for one grouping and level."""
-    keys = {"organisation": ["organisation", "organisation_name", "area", "sector"]}.get(
-        by, list(GROUPINGS.get(by, ())))
-    items = item_columns(level)
-    counts = list(ANSWER_COUNTS) if level == "indicator" else []
-    return [*keys, *items, *STATS, *counts, "suppressed", "reason"]
-
-
-def benchmark_records(bench: RoundBenchmark, by: str, level: str) -> list[dict]:
-    """Return one group table as plain records: the CSV and JSON rows."""
-    if by not in BY or level not in LEVELS:
-        raise ValueError(f"unknown grouping or level: {by!r}, {level!r}")
-    table = group_table(bench, by, level)
-    columns = record_columns(by, level)
-    # column by column: an organisation-by-indicator table has millions of cells
-    values = [_plain_column(table[c]) for c in columns]
-    return [dict(zip(columns, row)) for row in zip(*values)]
-
-
-def _plain_column(column: pd.Series) -> list:
-    """Turn a column into plain JSON-ready values; missing becomes None."""
-    if pd.api.types.is_bool_dtype(column):
-        return [bool(v) for v in column.tolist()]
-    if pd.api.types.is_float_dtype(column):
-        return [None if v != v else round(v, RECORD_DECIMALS) for v in column.tolist()]
-    if pd.api.types.is_integer_dtype(column):
-        return [None if v is pd.NA else int(v) for v in column.tolist()]
-    return [None if v is None else str(v) for v in column.astype(object).tolist()]
-
-
-def plain_value(value):
-    """Turn a pandas or numpy value into a plain JSON-ready value; missing becomes None."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) else round(float(value), RECORD_DECIMALS)
-    return str(value)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from surveyapp.benchmarks.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark, group_table
+from surveyapp.benchmarks.aggregation import GROUPINGS, TIE_DECIMALS, RoundBenchmark
 from surveyapp.benchmarks.publish import Band
+from surveyapp.benchmarks.records import group_table
 from surveyapp.frameworks.model import Framework
 
 

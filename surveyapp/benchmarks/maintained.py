@@ -5,7 +5,7 @@ submitted answers in stats_org_indicator, updated by triggers in the
 transaction of every change (migration 0006_maintained_stats). Every
 benchmark is computed from those rows. This module recomputes them from the
 answers, the way they were computed before they were maintained
-(aggregation.reduce_answers), to check them and, if ever needed, to replace
+(reduction.reduce_answers), to check them and, if ever needed, to replace
 them: `surveyapp benchmark --rebuild`.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveyapp.benchmarks.aggregation import load_org_indicator_stats, reduce_answers
+from surveyapp.benchmarks.reduction import load_org_indicator_stats, reduce_answers
 from surveyapp.storage.db import write_transaction
 
 KEYS = ["organisation_id", "indicator"]

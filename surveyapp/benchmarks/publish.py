@@ -152,6 +152,19 @@ def _level_decisions(table, level, known, own, by_id, rules, decisions):
     viewer_key = _digest(np.asarray(list(by_id), dtype="int64").tobytes(), np.asarray(known, dtype=bool).tobytes(),
                          np.asarray(own, dtype=bool).tobytes(), repr(rules).encode())
     scored = table["score"].notna().to_numpy()
+    # The whole level's decisions hang on who is in which group and scored on which item, never on
+    # a score: kept under that pattern, a submission that scores no new item decides nothing again
+    # and does not even rebuild the membership matrices.
+    layout = [table["organisation_id"].to_numpy(dtype="int64").tobytes(), scored.tobytes(), level.encode()]
+    for column in ("area", "sector", *item_columns(level)):
+        codes, names = pd.factorize(table[column].astype(str).to_numpy())
+        layout += [codes.tobytes(), repr(names.tolist()).encode()]
+    return decision_cache.get(_digest(viewer_key, *layout), lambda: _decide_level(
+        table, level, known, own, rules, decisions, positions, viewer_key, scored))
+
+
+def _decide_level(table, level, known, own, rules, decisions, positions, viewer_key, scored):
+    """Decide every group of one level, item by item (see _level_decisions)."""
     items = _item_key(table, level)
     item_names = list(dict.fromkeys(items))  # None alone at the overall level
     item_codes = np.array([item_names.index(i) for i in items] if len(item_names) < 2
@@ -208,19 +221,30 @@ def _published_organisations(table, level, known_ids, groups, spread_ok, rules: 
     """Keep the organisations the viewer knows; gaps against published means; ranks only beside spread."""
     out = table[np.isin(table["organisation_id"].to_numpy(), known_ids)].reset_index(drop=True)
     out["score"] = out["score"].astype(float).round(rules.precision)
-    items = _item_key(out, level)
     for by in ("area", "sector", "tayside"):
-        means = {(k, i): m for k, i, m in zip(_group_keys(groups[by, level], by),
-                                             _item_key(groups[by, level], level),
-                                             groups[by, level]["mean"].tolist())}
-        keys = _group_keys(out, by)
-        mean = np.array([means.get((k, i), np.nan) for k, i in zip(keys, items)], dtype=float)
+        group = groups[by, level]
+        row = _group_row(group, out, [*GROUPINGS[by], *item_columns(level)[-1:]])  # -1: no such group
+        found = row >= 0
+        mean = np.where(found, group["mean"].to_numpy(dtype=float)[row], np.nan)
         out[f"gap_{by}"] = (out["score"].to_numpy() - mean).round(rules.precision)
         if by in PERCENTILES:
-            allowed = np.array([spread_ok[by, level].get((by, k, i), False) for k, i in zip(keys, items)], dtype=bool)
+            shown = np.array([spread_ok[by, level].get((by, k, i), False) for k, i in
+                              zip(_group_keys(group, by), _item_key(group, level))], dtype=bool)
+            allowed = found & shown[row] if len(shown) else np.zeros(len(out), dtype=bool)
             column = PERCENTILES[by]
             out[column] = out[column].astype(float).round(0).where(allowed & ~np.isnan(mean))
     return out
+
+
+def _group_row(group: pd.DataFrame, table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Return, for each row of `table`, the position of the last row of `group` with the same key, or -1."""
+    if not columns:  # one group for everyone
+        return np.full(len(table), len(group) - 1, dtype="int64")
+    # labels, not category codes: the two tables' categories need not be the same
+    keys = pd.MultiIndex.from_arrays([group[c].astype(str).to_numpy() for c in columns])
+    last = ~keys.duplicated(keep="last")
+    found = keys[last].get_indexer(pd.MultiIndex.from_arrays([table[c].astype(str).to_numpy() for c in columns]))
+    return np.where(found >= 0, np.flatnonzero(last)[found], -1)
 
 
 def _band_counts(overall, known_ids, groups, bands, rules: Rules) -> dict:
@@ -237,13 +261,19 @@ def _band_counts(overall, known_ids, groups, bands, rules: Rules) -> dict:
     band_of[(scores > bands[-1][1])] = len(bands) - 1
     band_of[np.isnan(scores)] = -1
     out = {}
+    n_bands = len(bands)
     for by in GROUPINGS:
         table = groups[by, "overall"]
-        member_keys = _group_keys(overall, by)
-        for key, reason in zip(_group_keys(table, by), table["reason"].tolist()):
-            rows = np.array([k == key for k in member_keys], dtype=bool) & (band_of >= 0)
-            counts = np.bincount(band_of[rows], minlength=len(bands))
-            unknown = np.bincount(band_of[rows & ~known], minlength=len(bands))
+        columns = list(GROUPINGS[by])
+        # each organisation's group row, and each group row's first equal (keys are unique in practice)
+        member, canonical = _group_row(table, overall, columns), _group_row(table, table, columns)
+        rows = (band_of >= 0) & (member >= 0)
+        cells = member * n_bands + band_of
+        size = max(len(table), 1) * n_bands
+        all_counts = np.bincount(cells[rows], minlength=size).reshape(-1, n_bands)
+        unknown_counts = np.bincount(cells[rows & ~known], minlength=size).reshape(-1, n_bands)
+        for row, (key, reason) in enumerate(zip(_group_keys(table, by), table["reason"].tolist())):
+            counts, unknown = all_counts[canonical[row]], unknown_counts[canonical[row]]
             if reason in HIDING:
                 out[by, key] = (None, reason)
             elif not rules.named and counts_pin_members(unknown):
@@ -258,26 +288,27 @@ def _agreement_counts(agreement, known_ids, groups, rules: Rules) -> dict:
     out = {}
     if agreement.empty:
         return out
-    frame = pd.DataFrame({
-        "indicator": agreement["indicator"].astype(str), "area": agreement["area"].astype(str),
-        "sector": agreement["sector"].astype(str),
-        "low": agreement["low_agreement"].to_numpy(dtype=bool),
-        "unknown": ~np.isin(agreement["organisation_id"].to_numpy(), known_ids),
-    })
-    frame["unknown_low"] = frame["low"] & frame["unknown"]
+    # each key column as numbers once; a group's rows counted with one bincount per tally
+    labels = {c: pd.factorize(agreement[c].astype(str).to_numpy()) for c in ("area", "sector", "indicator")}
+    named, min_unknown = rules.named, rules.min_unknown
+    low = agreement["low_agreement"].to_numpy(dtype=bool)
+    unknown = ~np.isin(agreement["organisation_id"].to_numpy(), known_ids)
     for by in GROUPINGS:
         table = groups[by, "indicator"]
         shown = {(k, i): r for k, i, r in zip(_group_keys(table, by), _item_key(table, "indicator"),
                                              table["reason"].tolist())}
         keys = [*GROUPINGS[by], "indicator"]
-        tally = frame.groupby(keys, sort=False)[["low", "unknown", "unknown_low"]].agg(["sum", "count"])
-        for index, row in zip(tally.index, tally.to_numpy().tolist()):
-            index = index if isinstance(index, tuple) else (index,)
-            key, item = tuple(index[:-1]), index[-1]
-            n_low, n_all, n_unknown, n_unknown_low = int(row[0]), int(row[1]), int(row[2]), int(row[4])
+        combined = np.ravel_multi_index([labels[c][0] for c in keys], [len(labels[c][1]) for c in keys])
+        numbers, uniques = pd.factorize(combined)  # groups in order of first appearance, as groupby(sort=False)
+        parts = np.unravel_index(uniques, [len(labels[c][1]) for c in keys])
+        names = [labels[c][1][part].tolist() for c, part in zip(keys, parts)]
+        tallies = [np.bincount(numbers, weights=w, minlength=len(uniques)).astype("int64").tolist()
+                   for w in (low, None, unknown, low & unknown)]
+        group_keys = list(zip(*names[:-1])) if len(names) > 1 else [()] * len(uniques)
+        for key, item, n_low, n_all, n_unknown, n_unknown_low in zip(group_keys, names[-1], *tallies):
             reason = shown.get((key, item), TOO_FEW)
-            if not rules.named and reason not in HIDING and n_unknown and (
-                    n_unknown < rules.min_unknown or n_unknown_low == n_unknown):
+            if not named and reason not in HIDING and n_unknown and (
+                    n_unknown < min_unknown or n_unknown_low == n_unknown):
                 reason = ALIKE
             out[by, key, item] = (None, reason) if reason in (*HIDING, ALIKE) else ((n_all, n_low), "")
     return out

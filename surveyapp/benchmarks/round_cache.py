@@ -34,6 +34,7 @@ from typing import TypeVar
 from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_round
 from surveyapp.benchmarks.disclosure import Viewer, rules_for
 from surveyapp.benchmarks.publish import publish
+from surveyapp.benchmarks.refresh import refresh_benchmark
 from surveyapp.frameworks.model import Framework
 from surveyapp.frameworks.registry import framework_for_round
 from surveyapp.storage.memo import Memo
@@ -66,14 +67,17 @@ class RoundCache:
         """Hold at most `size` entries (surveyapp.storage.memo keeps them)."""
         self._memo = Memo(size, name)
 
-    def get(self, db, round_id: int, key: Hashable, build: Callable[[], T], also: tuple[int, ...] = ()) -> T:
+    def get(self, db, round_id: int, key: Hashable, build: Callable[[], T], also: tuple[int, ...] = (),
+            update: Callable[[T], T | None] | None = None) -> T:
         """Return the entry for (round, key) if the round has not changed since it was built; else build it.
 
         `also` names other rounds the entry is built from (such as the previous
         round a report compares with): a change to any of them rebuilds it too.
+        `update`, given the stale entry, may return it brought up to date (or
+        None): it is tried before `build`.
         """
         fingerprint = tuple(round_fingerprint(db, r) for r in (round_id, *also))
-        return self._memo.get((database_path(db), round_id, key), fingerprint, build)
+        return self._memo.get((database_path(db), round_id, key), fingerprint, build, update)
 
     def clear(self) -> None:
         """Forget every entry."""
@@ -99,7 +103,8 @@ def kept_benchmark(db, round_id: int, min_group: int, framework: Framework | Non
     """
     framework = framework or framework_for_round(db, round_id)
     return round_cache.get(db, round_id, ("benchmark", min_group, framework.key),
-                           lambda: benchmark_round(db, round_id, framework, min_group))
+                           lambda: benchmark_round(db, round_id, framework, min_group),
+                           update=lambda stale: refresh_benchmark(db, stale, round_id, framework))
 
 
 def publish_for(bench: RoundBenchmark, framework: Framework, viewer: Viewer, min_group: int) -> RoundBenchmark:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from surveyapp.benchmarks.aggregation import GROUPINGS, RECORD_DECIMALS, RoundBenchmark, group_table, plain_value
+from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark
 from surveyapp.benchmarks.ranking import TIE_DECIMALS
+from surveyapp.benchmarks.records import RECORD_DECIMALS, group_table, plain_value
 from surveyapp.frameworks.model import Framework
 from surveyapp.storage.memo import derived
 

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark, benchmark_records
+from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark
 from surveyapp.benchmarks.disclosure import Rules
 from surveyapp.benchmarks.group_detail import group_hidden_reason
+from surveyapp.benchmarks.records import benchmark_records
 from surveyapp.benchmarks.summaries import (
     OrganisationSummary,
     group_summary,

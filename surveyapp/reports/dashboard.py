@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from surveyapp.benchmarks.aggregation import RoundBenchmark, benchmark_records
+from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.disclosure import Viewer
 from surveyapp.benchmarks.level_counts import level_counts
+from surveyapp.benchmarks.records import benchmark_records
 from surveyapp.benchmarks.response_progress import MEASURES, PROGRESS_SQL, progress_counts
 from surveyapp.frameworks.model import Framework
 from surveyapp.reports.blocks import (

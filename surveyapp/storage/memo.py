@@ -47,14 +47,21 @@ class Memo:
         if name:
             _MEMOS[name] = self
 
-    def get(self, key: Hashable, stamp: object, build: Callable[[], T]) -> T:
-        """Return the value kept for `key` if it was built for this `stamp`; else build and keep it."""
+    def get(self, key: Hashable, stamp: object, build: Callable[[], T],
+            update: Callable[[T], T | None] | None = None) -> T:
+        """Return the value kept for `key` if it was built for this `stamp`; else build and keep it.
+
+        `update`, when given, is offered the stale value first: it returns the value brought up to
+        date for the new stamp, or None to build afresh (a benchmark applies one submission this way).
+        """
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and _same(entry[0], stamp):
                 self._entries.move_to_end(key)
                 return entry[1]
-        value = build()
+        value = update(entry[1]) if entry is not None and update is not None else None
+        if value is None:
+            value = build()
         # a stale entry is replaced, never kept beside the new one: a national benchmark is large
         with self._lock:
             self._entries[key] = (stamp, value)

@@ -282,7 +282,7 @@ def m0005_import_jobs(db):
 
 
 # The reduction of one organisation's submitted answers in a round, as benchmarks read it
-# (benchmarks/aggregation.py, ORG_INDICATOR_SQL): rows holding both a value and an option
+# (benchmarks/reduction.py, ORG_INDICATOR_SQL): rows holding both a value and an option
 # count as blanks. Filled in by the statements below for one (round, organisation[, indicator]).
 _REDUCE = """
     INSERT INTO stats_org_indicator (round_id, organisation_id, indicator_id, n_scoring, value_sum,
@@ -431,5 +431,62 @@ def m0010_targets(db):
             PRIMARY KEY (organisation_id, round_id, indicator_id)
         );
         CREATE INDEX targets_round ON targets(round_id);
+        """
+    )
+
+
+# A new change number for stats_changes: one above the highest so far (its index finds it).
+_NEXT_SERIAL = "(SELECT ifnull(max(serial), 0) + 1 FROM stats_changes)"
+
+
+def _touch(round_id: str, org: str) -> str:
+    """Return the statement that marks one (round, organisation) as changed."""
+    return (f"INSERT INTO stats_changes (round_id, organisation_id, serial) VALUES ({round_id}, {org}, "
+            f"{_NEXT_SERIAL}) ON CONFLICT (round_id, organisation_id) DO UPDATE SET serial = excluded.serial;")
+
+
+@migrations(name="0011_group_stats")
+def m0011_group_stats(db):
+    """Say which organisations' numbers changed since a benchmark was built, so only their groups are redone.
+
+    Every change to an organisation's kept rows (stats_org_indicator, whichever trigger or
+    rebuild makes it), to its submitted responses (its respondent count) or to its name,
+    area or sector gives that (round, organisation) a new, higher change number, in the
+    same transaction. A kept benchmark remembers the highest number it has seen; the
+    organisations above it are the only ones whose groups it recomputes
+    (benchmarks/refresh.py).
+    """
+    db.executescript(
+        f"""
+        CREATE TABLE stats_changes (
+            round_id INTEGER NOT NULL,
+            organisation_id INTEGER NOT NULL,
+            serial INTEGER NOT NULL,         -- higher for a later change, across all rounds
+            PRIMARY KEY (round_id, organisation_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX stats_changes_serial ON stats_changes (serial);
+        CREATE TRIGGER stats_changes_row_added AFTER INSERT ON stats_org_indicator
+        BEGIN {_touch("NEW.round_id", "NEW.organisation_id")} END;
+        CREATE TRIGGER stats_changes_row_removed AFTER DELETE ON stats_org_indicator
+        BEGIN {_touch("OLD.round_id", "OLD.organisation_id")} END;
+        CREATE TRIGGER stats_changes_row_changed AFTER UPDATE ON stats_org_indicator
+        BEGIN {_touch("OLD.round_id", "OLD.organisation_id")} {_touch("NEW.round_id", "NEW.organisation_id")} END;
+        CREATE TRIGGER stats_changes_response_added AFTER INSERT ON responses
+        WHEN NEW.status = 'submitted'
+        BEGIN {_touch("NEW.round_id", "NEW.organisation_id")} END;
+        CREATE TRIGGER stats_changes_response_changed AFTER UPDATE OF status, round_id, organisation_id ON responses
+        WHEN OLD.status = 'submitted' OR NEW.status = 'submitted'
+        BEGIN {_touch("OLD.round_id", "OLD.organisation_id")} {_touch("NEW.round_id", "NEW.organisation_id")} END;
+        CREATE TRIGGER stats_changes_response_removed AFTER DELETE ON responses
+        WHEN OLD.status = 'submitted'
+        BEGIN {_touch("OLD.round_id", "OLD.organisation_id")} END;
+        CREATE TRIGGER stats_changes_organisation_changed AFTER UPDATE OF name, area, sector ON organisations
+        WHEN OLD.name IS NOT NEW.name OR OLD.area IS NOT NEW.area OR OLD.sector IS NOT NEW.sector
+        BEGIN
+            INSERT INTO stats_changes (round_id, organisation_id, serial)
+            SELECT DISTINCT round_id, NEW.id, {_NEXT_SERIAL} FROM responses
+             WHERE organisation_id = NEW.id AND status = 'submitted'
+            ON CONFLICT (round_id, organisation_id) DO UPDATE SET serial = excluded.serial;
+        END;
         """
     )

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from surveyapp.accounts.users import load_user
-from surveyapp.benchmarks.aggregation import benchmark_round, compute_round_benchmark, group_table
+from surveyapp.benchmarks.aggregation import benchmark_round, compute_round_benchmark
 from surveyapp.benchmarks.disclosure import EVERYONE, PUBLIC, Rules, Viewer
 from surveyapp.benchmarks.publish import publish
+from surveyapp.benchmarks.records import group_table
 from surveyapp.benchmarks.round_cache import publish_for
 from surveyapp.benchmarks.viewers import viewer_for_user
 from surveyapp.frameworks.registry import framework_for_round

@@ -16,7 +16,8 @@ from bs4 import BeautifulSoup
 from surveyapp.accounts.organisations import AREAS, SECTORS
 from surveyapp.accounts.permissions import can_view_group, can_view_results, covers_area
 from surveyapp.accounts.users import load_user
-from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records
+from surveyapp.benchmarks.aggregation import BY, LEVELS
+from surveyapp.benchmarks.records import benchmark_records
 from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.benchmarks.viewers import viewer_for_user
 from surveyapp.reports.model import slug

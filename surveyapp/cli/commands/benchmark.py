@@ -9,9 +9,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
+from surveyapp.benchmarks.aggregation import BY, LEVELS
 from surveyapp.benchmarks.disclosure import PUBLIC
 from surveyapp.benchmarks.maintained import rebuild_round, round_ids
+from surveyapp.benchmarks.records import benchmark_records, record_columns
 from surveyapp.benchmarks.round_cache import published_benchmark
 from surveyapp.cli.commands.disclosure import viewer_by_email
 from surveyapp.cli.errors import ID

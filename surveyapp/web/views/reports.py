@@ -22,7 +22,8 @@ from surveyapp.accounts.permissions import (
 from surveyapp.assessments.answers_csv import COLUMNS as RESPONSE_COLUMNS
 from surveyapp.assessments.answers_csv import export_rows
 from surveyapp.assessments.rounds import get_round, list_rounds
-from surveyapp.benchmarks.aggregation import BY, LEVELS, benchmark_records, record_columns
+from surveyapp.benchmarks.aggregation import BY, LEVELS
+from surveyapp.benchmarks.records import benchmark_records, record_columns
 from surveyapp.benchmarks.round_cache import round_cache
 from surveyapp.plans.records import plan_for_report
 from surveyapp.render.charts import drawing_for
