@@ -1,4 +1,4 @@
-"""`surveyapp orgs list|create|rename|archive` and `surveyapp users list|create|invite|disable`.
+"""`surveyapp orgs list|create|rename|archive|unarchive` and `surveyapp users list|create|invite|disable|enable`.
 
 The rules are the admin pages' own (surveyapp.accounts); every command checks everything first and
 writes in one transaction, so a refused command writes nothing.
@@ -21,6 +21,7 @@ from surveyapp.accounts.organisations import (
     normalise_area,
     organisation_name_problem,
     rename_organisation,
+    unarchive_organisation,
 )
 from surveyapp.accounts.passwords import password_problem
 from surveyapp.accounts.sessions import end_user_sessions
@@ -136,6 +137,24 @@ def orgs_archive(organisation_id):
         record(db, "organisation.archived", organisation_id=organisation_id, detail=organisation["name"],
                client=CLIENT)
     click.echo(f"Archived {organisation['name']} (organisation {organisation_id}).")
+
+
+@click.command("unarchive")
+@click.argument("organisation_id", metavar="ID", type=ID)
+@with_appcontext
+def orgs_unarchive(organisation_id):
+    """Bring archived organisation ID back: offered again for new people and invitations."""
+    db = get_db()
+    organisation = _organisation(db, organisation_id)
+    if not organisation["archived_at"]:
+        click.echo(f"{organisation['name']} is not archived.")
+        return
+    with write_transaction(db):
+        unarchive_organisation(db, organisation_id)
+        record(db, "organisation.unarchived", organisation_id=organisation_id, detail=organisation["name"],
+               client=CLIENT)
+    click.echo(f"Brought back {organisation['name']} (organisation {organisation_id}): it is offered again "
+               "for new people and invitations.")
 
 
 # --- people ----------------------------------------------------------------------------------------------
@@ -257,4 +276,23 @@ def users_disable(email):
     click.echo(f"Disabled {person['email']} (user {user_id}): they cannot sign in, and were signed out everywhere.")
 
 
-ORGS_COMMANDS = (orgs_list, orgs_create, orgs_rename, orgs_archive)
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email):
+    """Let disabled EMAIL sign in again, with the password they had (or an invitation link if they had none)."""
+    db = get_db()
+    user_id = account_id_by_email(db, email)
+    if user_id is None:
+        raise InputError(f"there is no account with the email {email.strip()}: `surveyapp users list` shows them")
+    person = get_user(db, user_id)
+    if person["active"]:
+        click.echo(f"{person['email']} can already sign in.")
+        return
+    with write_transaction(db):
+        set_active(db, user_id, True)
+        record(db, "user.activated", detail=f"user {user_id} ({person['email']})", client=CLIENT)
+    click.echo(f"Enabled {person['email']} (user {user_id}): they can sign in again.")
+
+
+ORGS_COMMANDS = (orgs_list, orgs_create, orgs_rename, orgs_archive, orgs_unarchive)
