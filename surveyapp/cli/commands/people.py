@@ -1,10 +1,11 @@
-"""`surveyapp orgs list|create|rename|archive|unarchive` and `surveyapp users list|create|invite|disable|enable`.
+"""`surveyapp orgs list|create|rename|archive|unarchive` and `surveyapp users list|create|invite|import|disable|enable`.
 
 The rules are the admin pages' own (surveyapp.accounts); every command checks everything first and
 writes in one transaction, so a refused command writes nothing.
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -254,6 +255,41 @@ def users_invite(email, name, role, organisations, areas):
         record(db, "user.created", detail=f"user {user_id} ({fields['email']}) as {role}, invited", client=CLIENT)
     click.echo(f"Invited {fields['email']} (user {user_id}) as {role}: the link is in the outbox, and "
                "`surveyapp mail send` delivers it.")
+
+
+@users_group.command("import")
+@click.argument("file", type=click.File("rb"))
+@with_appcontext
+def users_import(file):
+    """Invite the people in a CSV file (email,name,role,organisation,area); any problem imports nothing.
+
+    Several organisations (names or ids) or areas go in one cell separated by ';'. Each person gets an
+    invitation link to set their own password (`surveyapp mail send` delivers them); the file holds no
+    passwords.
+    """
+    from surveyapp.accounts.people_file import check_people_file
+    from surveyapp.cli.commands.imports import report_mappings, report_problems, storage_fault
+
+    db = get_db()
+    checked = check_people_file(db, file.read())
+    if checked.problems:
+        report_problems(file.name, checked.problems)
+    invite = current_app.extensions.get("surveyapp.invite")
+    if invite is None:
+        raise StateError("invitations need the web app's mail templates, which are not loaded")
+    report_mappings(checked.mappings)
+    try:
+        with write_transaction(db):
+            for person in checked.records:
+                _refuse({"email": email_problem(db, person["email"])}, "nothing was imported")  # a writer between
+                user_id = create_user(db, **person)
+                invite(user_id)
+                record(db, "user.created", detail=f"user {user_id} ({person['email']}) as {person['role']}, "
+                       "invited from a file", client=CLIENT)
+    except sqlite3.Error as exc:
+        raise storage_fault(exc) from None
+    click.echo(f"Invited {len(checked.records)} people: the links are in the outbox, and "
+               "`surveyapp mail send` delivers them.")
 
 
 @users_group.command("disable")
