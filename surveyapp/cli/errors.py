@@ -138,11 +138,8 @@ def guard(command: click.Command) -> None:
         """Run the command; turn any error that is not click's own into a plain sentence and exit code."""
         try:
             return invoke(ctx)
-        except (click.exceptions.Exit, click.Abort, click.UsageError, InputError, StateError):
-            raise
-        except click.ClickException as exc:  # the commands' own refusals are about what was given
-            exc.exit_code = EXIT_INPUT
-            raise
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click shows these plainly itself (a plain refusal exits 1 here, 2 under surveyapp)
         except Exception as exc:
             raise click.exceptions.Exit(_known_or_logged(exc, _loaded_app(ctx))) from None
 
