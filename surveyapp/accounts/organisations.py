@@ -198,3 +198,8 @@ def archive_organisation(db, organisation_id: int, when: str) -> None:
     """Archive an organisation: kept with its results, no longer offered for new people or invitations."""
     db.execute("UPDATE organisations SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
                [when, organisation_id])
+
+
+def unarchive_organisation(db, organisation_id: int) -> None:
+    """Bring an archived organisation back: offered again for new people and invitations."""
+    db.execute("UPDATE organisations SET archived_at = NULL WHERE id = ?", [organisation_id])

@@ -119,6 +119,42 @@ def run_safely(command, args, loaded: dict) -> int:
     return result if isinstance(result, int) else 0
 
 
+def guard(command: click.Command) -> None:
+    """Give a command (every command of a group) the same plain errors under any entry point.
+
+    `surveyapp` runs its commands through run_safely; `flask --app surveyapp ...` and a test's
+    CliRunner call them directly, and would show a traceback for a database or file error. A guarded
+    command prints the same plain sentence (or logs an unexpected error) and exits with the same code.
+    """
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            guard(sub)
+        return
+    if getattr(command, "_surveyapp_guarded", False):  # commands are shared by every app built
+        return
+    invoke = command.invoke
+
+    def guarded(ctx: click.Context):
+        """Run the command; turn any error that is not click's own into a plain sentence and exit code."""
+        try:
+            return invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # click shows these plainly itself (a plain refusal exits 1 here, 2 under surveyapp)
+        except Exception as exc:
+            raise click.exceptions.Exit(_known_or_logged(exc, _loaded_app(ctx))) from None
+
+    command.invoke = guarded
+    command._surveyapp_guarded = True
+
+
+def _loaded_app(ctx: click.Context):
+    """Return the app the command line built for this command, or None."""
+    from flask.cli import ScriptInfo
+
+    info = ctx.find_object(ScriptInfo)
+    return getattr(info, "_loaded_app", None) if info is not None else None
+
+
 def _known_or_logged(exc: Exception, app) -> int:
     """Say what a known database or file error means, or log an unexpected one; return the exit code."""
     known, code = None, EXIT_STATE

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from surveyapp.accounts.organisations import check_organisations_file, upsert_organisations
 from surveyapp.assessments.rounds import create_round, get_round, list_rounds
 from surveyapp.cli.commands.imports import imports_group, report_mappings, report_problems, storage_fault
-from surveyapp.cli.errors import DATE, ID, run_safely
+from surveyapp.cli.errors import DATE, ID, guard, run_safely
 from surveyapp.frameworks.errors import FrameworkErrors
 from surveyapp.frameworks.loader import check_distinct_versions, check_framework_file
 from surveyapp.frameworks.readability import summarise, summary_table
@@ -40,6 +40,7 @@ def init_app(app) -> None:
                     import_responses_command, export_responses_command, users_group,
                     backup_command, restore_command, report_command, benchmark, disclosure_check,
                     mail_group, imports_group):
+        guard(command)  # plain errors under `flask --app surveyapp` and a test runner too
         app.cli.add_command(command)
 
 

@@ -3,6 +3,10 @@
 The benchmark is computed once, in the parent; worker processes receive it
 when they start and only build and render reports. Each task names one
 report; the comments an organisation's report quotes travel with its task.
+Workers have no database: the parent also works out, for each report, which
+earlier round its "change since the last round" compares with (the latest in
+which that organisation or group has results, as the web pages do) and hands
+those rounds' benchmarks over in the bundle.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from surveyapp.assessments.rounds import group_members
 from surveyapp.benchmarks.aggregation import RoundBenchmark
 from surveyapp.benchmarks.disclosure import PUBLIC, Viewer
 from surveyapp.benchmarks.group_detail import group_hidden_reason
@@ -35,6 +40,7 @@ class Task:
     key: object                    # organisation id, or area or sector name
     comments: dict = field(default_factory=dict)
     viewer: Viewer = PUBLIC        # whom the file is for: the figures are published for them
+    compare_with: int | None = None  # an earlier round than the previous one, when the subject skipped that
 
 
 def audience(data: RoundData, kind: str, key) -> Viewer:
@@ -56,6 +62,23 @@ class Bundle:
     definitions: dict
     date: dt.date
     output_dir: str
+    earlier: dict = field(default_factory=dict)  # round id -> (round, raw benchmark) for Task.compare_with
+
+
+def with_comparisons(db, data: RoundData, tasks: list[Task]) -> tuple[list[Task], dict]:
+    """Return the tasks marked with the round each compares with, when that is not the previous round,
+    and those rounds' data: the same choice as the web pages (RoundData.compared_with_latest_results)."""
+    marked, earlier = [], {}
+    for task in tasks:
+        ids = [int(task.key)] if task.kind == "organisation" else group_members(db, task.kind, task.key)
+        view = data.compared_with_latest_results(db, ids)
+        if view.previous_round is None or view.previous_round == data.previous_round:
+            marked.append(task)
+            continue
+        round_id = view.previous_round["id"]
+        earlier.setdefault(round_id, (view.previous_round, view.previous))
+        marked.append(dataclasses.replace(task, compare_with=round_id))
+    return marked, earlier
 
 
 def plan_all(data: RoundData, comments: dict[int, dict]) -> tuple[list[Task], list[str]]:
@@ -103,7 +126,11 @@ def write_report(bundle: Bundle, task: Task) -> str:
 
 def render_task(bundle: Bundle, task: Task) -> tuple[str, bytes]:
     """Build and render one report; return its file name stem and PDF bytes."""
-    data = bundle.data.for_viewer(task.viewer)
+    data = bundle.data
+    if task.compare_with is not None:  # published for the reader below, like the previous round
+        data = copy.copy(data)
+        data.previous_round, data.previous = bundle.earlier[task.compare_with]
+    data = data.for_viewer(task.viewer)
     if task.kind == "organisation":
         inputs = data.inputs(bundle.definitions["organisation"], organisation_id=task.key,
                              comments=task.comments, date=bundle.date)
@@ -127,17 +154,24 @@ def _pack(bundle: Bundle) -> Bundle:
     """Return a picklable copy of a bundle: a benchmark's read-only mapping becomes a plain dict."""
     data = copy.copy(bundle.data)
     data.bench, data.previous = _plain_bench(data.bench), _plain_bench(data.previous)
-    return dataclasses.replace(bundle, data=data)
+    earlier = {k: (r, _plain_bench(b)) for k, (r, b) in bundle.earlier.items()}
+    return dataclasses.replace(bundle, data=data, earlier=earlier)
 
 
 def _unpack(packed: Bundle) -> Bundle:
     """Rebuild the benchmarks of a bundle made by _pack."""
     data = copy.copy(packed.data)
     for name in ("bench", "previous"):
-        fields = getattr(data, name)
-        if fields is not None:
-            setattr(data, name, RoundBenchmark(**{**fields, **{k: MappingProxyType(fields[k]) for k in MAPPINGS}}))
-    return dataclasses.replace(packed, data=data)
+        setattr(data, name, _bench_from(getattr(data, name)))
+    earlier = {k: (r, _bench_from(b)) for k, (r, b) in packed.earlier.items()}
+    return dataclasses.replace(packed, data=data, earlier=earlier)
+
+
+def _bench_from(fields: dict | None) -> RoundBenchmark | None:
+    """Rebuild a benchmark from the fields _plain_bench gave, or None."""
+    if fields is None:
+        return None
+    return RoundBenchmark(**{**fields, **{k: MappingProxyType(fields[k]) for k in MAPPINGS}})
 
 
 def _plain_bench(bench: RoundBenchmark | None) -> dict | None:

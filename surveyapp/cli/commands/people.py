@@ -1,10 +1,11 @@
-"""`surveyapp orgs list|create|rename|archive` and `surveyapp users list|create|invite|disable`.
+"""`surveyapp orgs list|create|rename|archive|unarchive` and `surveyapp users list|create|invite|import|disable|enable`.
 
 The rules are the admin pages' own (surveyapp.accounts); every command checks everything first and
 writes in one transaction, so a refused command writes nothing.
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import click
@@ -21,6 +22,7 @@ from surveyapp.accounts.organisations import (
     normalise_area,
     organisation_name_problem,
     rename_organisation,
+    unarchive_organisation,
 )
 from surveyapp.accounts.passwords import password_problem
 from surveyapp.accounts.sessions import end_user_sessions
@@ -138,6 +140,24 @@ def orgs_archive(organisation_id):
     click.echo(f"Archived {organisation['name']} (organisation {organisation_id}).")
 
 
+@click.command("unarchive")
+@click.argument("organisation_id", metavar="ID", type=ID)
+@with_appcontext
+def orgs_unarchive(organisation_id):
+    """Bring archived organisation ID back: offered again for new people and invitations."""
+    db = get_db()
+    organisation = _organisation(db, organisation_id)
+    if not organisation["archived_at"]:
+        click.echo(f"{organisation['name']} is not archived.")
+        return
+    with write_transaction(db):
+        unarchive_organisation(db, organisation_id)
+        record(db, "organisation.unarchived", organisation_id=organisation_id, detail=organisation["name"],
+               client=CLIENT)
+    click.echo(f"Brought back {organisation['name']} (organisation {organisation_id}): it is offered again "
+               "for new people and invitations.")
+
+
 # --- people ----------------------------------------------------------------------------------------------
 
 @click.group("users")
@@ -237,6 +257,41 @@ def users_invite(email, name, role, organisations, areas):
                "`surveyapp mail send` delivers it.")
 
 
+@users_group.command("import")
+@click.argument("file", type=click.File("rb"))
+@with_appcontext
+def users_import(file):
+    """Invite the people in a CSV file (email,name,role,organisation,area); any problem imports nothing.
+
+    Several organisations (names or ids) or areas go in one cell separated by ';'. Each person gets an
+    invitation link to set their own password (`surveyapp mail send` delivers them); the file holds no
+    passwords.
+    """
+    from surveyapp.accounts.people_file import check_people_file
+    from surveyapp.cli.commands.imports import report_mappings, report_problems, storage_fault
+
+    db = get_db()
+    checked = check_people_file(db, file.read())
+    if checked.problems:
+        report_problems(file.name, checked.problems)
+    invite = current_app.extensions.get("surveyapp.invite")
+    if invite is None:
+        raise StateError("invitations need the web app's mail templates, which are not loaded")
+    report_mappings(checked.mappings)
+    try:
+        with write_transaction(db):
+            for person in checked.records:
+                _refuse({"email": email_problem(db, person["email"])}, "nothing was imported")  # a writer between
+                user_id = create_user(db, **person)
+                invite(user_id)
+                record(db, "user.created", detail=f"user {user_id} ({person['email']}) as {person['role']}, "
+                       "invited from a file", client=CLIENT)
+    except sqlite3.Error as exc:
+        raise storage_fault(exc) from None
+    click.echo(f"Invited {len(checked.records)} people: the links are in the outbox, and "
+               "`surveyapp mail send` delivers them.")
+
+
 @users_group.command("disable")
 @click.argument("email")
 @with_appcontext
@@ -257,4 +312,23 @@ def users_disable(email):
     click.echo(f"Disabled {person['email']} (user {user_id}): they cannot sign in, and were signed out everywhere.")
 
 
-ORGS_COMMANDS = (orgs_list, orgs_create, orgs_rename, orgs_archive)
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email):
+    """Let disabled EMAIL sign in again, with the password they had (or an invitation link if they had none)."""
+    db = get_db()
+    user_id = account_id_by_email(db, email)
+    if user_id is None:
+        raise InputError(f"there is no account with the email {email.strip()}: `surveyapp users list` shows them")
+    person = get_user(db, user_id)
+    if person["active"]:
+        click.echo(f"{person['email']} can already sign in.")
+        return
+    with write_transaction(db):
+        set_active(db, user_id, True)
+        record(db, "user.activated", detail=f"user {user_id} ({person['email']})", client=CLIENT)
+    click.echo(f"Enabled {person['email']} (user {user_id}): they can sign in again.")
+
+
+ORGS_COMMANDS = (orgs_list, orgs_create, orgs_rename, orgs_archive, orgs_unarchive)

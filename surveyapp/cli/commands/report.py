@@ -58,12 +58,13 @@ def report_command(round_id, organisation_id, area, sector, everything, output, 
     refuse_overwrite(target, round_id, everything, force)
     started = time.perf_counter()
     data = RoundData(db, round_id, current_app.config["MIN_GROUP"])
-    bundle = report_batch.Bundle(data=data, definitions=definitions, date=dt.date.today(),
-                                 output_dir=str(target if everything else target.parent))
     if everything:
         jobs = jobs or report_batch.default_jobs()
         target.mkdir(parents=True, exist_ok=True)
         tasks, skipped = report_batch.plan_all(data, all_evidence_comments(db, round_id))
+        tasks, earlier = report_batch.with_comparisons(db, data, tasks)
+        bundle = report_batch.Bundle(data=data, definitions=definitions, date=dt.date.today(),
+                                     output_dir=str(target), earlier=earlier)
         for line in skipped:
             click.echo(f"Skipped {line}.")
         if sys.stdout.isatty():
@@ -96,6 +97,9 @@ def report_command(round_id, organisation_id, area, sector, everything, output, 
         if reason:  # the same rule and words as --all
             raise InputError(f"no report for {kind} {name}: {reason}")
         task = report_batch.Task(kind, name, viewer=report_batch.audience(data, kind, name))
+    (task,), earlier = report_batch.with_comparisons(db, data, [task])
+    bundle = report_batch.Bundle(data=data, definitions=definitions, date=dt.date.today(),
+                                 output_dir=str(target.parent), earlier=earlier)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(report_batch.render_task(bundle, task)[1])
     click.echo(f"Wrote {target} in {time.perf_counter() - started:.1f} s.")
