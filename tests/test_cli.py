@@ -132,13 +132,13 @@ def test_changing_a_framework_with_responses_is_refused(app, runner, db, tmp_pat
         "Leadership for an enabling system"
     # the same change as a new version is accepted, and both versions stay loadable
     path.write_text(original)
-    (folder / "enabling-system-v3.yaml").write_text(edited.replace("version: 1", "version: 3", 1))
+    (folder / "enabling-system-v4.yaml").write_text(edited.replace("version: 1", "version: 4", 1))
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     from surveyapp.frameworks.registry import get_framework
 
     assert get_framework(db, "enabling-system@1").title == "Leadership for an enabling system"
-    assert get_framework(db, "enabling-system@3").title == "Changed title"
+    assert get_framework(db, "enabling-system@4").title == "Changed title"
 
 
 def test_a_framework_without_responses_can_still_be_corrected(app, runner, db, tmp_path):

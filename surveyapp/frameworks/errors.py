@@ -54,6 +54,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "long-statement": ("W101", "a statement is over 25 words"),
     "reading-ease": ("W102", "a statement's Flesch reading ease is under 55"),
     "two-things": ("W103", "'and'/'or' joins two things in one rating item"),
+    "no-descriptor": ("W104", "a level of a scale has no descriptor"),
     "alias": ("W105", "a recognised alias was mapped to its accepted spelling"),
 }
 

@@ -142,7 +142,7 @@ def _build_scale(s: dict) -> Scale:
     return Scale(
         id=s["id"], label=s["label"].strip(),
         levels=tuple(
-            Level(value=float(lv["value"]), label=lv["label"].strip(), descriptor=lv["descriptor"].strip())
+            Level(value=float(lv["value"]), label=lv["label"].strip(), descriptor=(lv.get("descriptor") or "").strip())
             for lv in s["levels"]
         ),
         options=tuple(

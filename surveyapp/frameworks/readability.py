@@ -1,4 +1,4 @@
-"""Plain-English warnings for framework statements: length, reading ease, double items.
+"""Plain-English warnings for framework definitions: long, hard or double statements, levels without descriptors.
 
 These are warnings, not errors: a file that breaks them still loads. The
 reading-ease score is textstat 0.7.8's Flesch reading ease (pinned: later
@@ -77,7 +77,19 @@ def check_readability(data) -> Iterator[tuple[tuple, str, str]]:
                 yield ("domains", d, "indicators", i, "text"), code, message
 
 
-WARNING_RULES = (check_readability,)
+def check_level_descriptors(data) -> Iterator[tuple[tuple, str, str]]:
+    """Warn about a scale level with no descriptor: ratings are only comparable when each level says what it means."""
+    scales = data.get("scales") if isinstance(data, dict) else None
+    for s, scale in enumerate(scales if isinstance(scales, list) else ()):
+        levels = scale.get("levels") if isinstance(scale, dict) else None
+        for n, level in enumerate(levels if isinstance(levels, list) else ()):
+            if isinstance(level, dict) and not str(level.get("descriptor") or "").strip():
+                yield (("scales", s, "levels", n, "descriptor"), "no-descriptor",
+                       f"level {level.get('label', n + 1)!r} has no descriptor; "
+                       "say what this level looks like in practice")
+
+
+WARNING_RULES = (check_readability, check_level_descriptors)
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
     },
     "level": {
         "value": (NUMBER, True, None), "label": (TEXT, True, None),
-        "descriptor": (TEXT, True, None),
+        "descriptor": (TEXT, False, None),  # missing: warning W104, not an error
     },
     "option": {
         "key": (TEXT, True, None), "label": (TEXT, True, None), "descriptor": (TEXT, False, None),

@@ -109,18 +109,50 @@ def test_only_someone_who_may_change_the_plan_can_add_a_step(app, db, site):
     assert list_actions(db, organisation_id=org) == []
 
 
-@pytest.mark.parametrize("name, previous", [("adp-recovery-system-v2.yaml", "adp-recovery-system-v1.yaml"),
-                                            ("mat-standards-v3.yaml", "mat-standards-v2.yaml")])
-def test_shipped_framework_suggests_a_step_for_its_two_lowest_levels(name, previous):
-    from surveyapp.frameworks.loader import load_framework_file
-
+def _latest_shipped():
+    """Return (latest file, the one before it) for every shipped framework id."""
     from ..conftest import PROJECT
-    fw = load_framework_file(PROJECT / "frameworks" / name)
-    lowest = fw.scales[0].values[:2]
+    by_id: dict[str, list] = {}
+    for path in (PROJECT / "frameworks").glob("*-v*.yaml"):
+        fid, _, version = path.stem.rpartition("-v")
+        by_id.setdefault(fid, []).append((int(version), path))
+    return [tuple(p for _, p in sorted(files)[-2:]) for files in sorted(by_id.values())]
+
+
+LATEST = _latest_shipped()
+
+
+def test_every_shipped_framework_id_is_checked():
+    assert {latest.name for _, latest in LATEST} == {
+        "adp-recovery-system-v2.yaml", "mat-standards-v3.yaml", "strategic-planning-v3.yaml",
+        "trauma-informed-leadership-v3.yaml", "culture-change-mhsu-v3.yaml", "enabling-system-v3.yaml"}
+
+
+@pytest.mark.parametrize("previous, latest", LATEST, ids=[latest.name for _, latest in LATEST])
+def test_shipped_framework_suggests_a_step_for_its_two_lowest_levels(previous, latest):
+    """Every rated item has a step for its scale's two lowest levels.
+
+    Only rated items have levels and only they become development areas, so the rule is about them; a yes/no,
+    number or text question has no levels and carries no step.
+    """
+    from surveyapp.frameworks.loader import load_framework_file
+    from surveyapp.frameworks.readability import MAX_WORDS, MIN_READING_EASE, reading_ease
+
+    fw = load_framework_file(latest)
+    rated = [i for i in fw.indicators if i.scored]
+    assert rated
     for indicator in fw.indicators:
         if indicator.scored:
+            lowest = indicator.scale.values[:2]
             assert tuple(s.level for s in indicator.next_steps) == lowest, indicator.id
-            assert all(len(s.text.split()) <= 25 for s in indicator.next_steps), indicator.id
+            assert all(len(s.text.split()) <= MAX_WORDS for s in indicator.next_steps), indicator.id
+        else:
+            assert indicator.next_steps == (), indicator.id
+    steps = [s.text for i in rated for s in i.next_steps]
+    assert sum(map(reading_ease, steps)) / len(steps) >= MIN_READING_EASE
+    assert len(set(steps)) == len(steps), "each suggestion is written for its own item"
+    assert fw.instrument == "adaptation" and "This is an adaptation" in fw.adaptation and fw.sources
     # the statements people answered on the previous version are unchanged: only suggestions were added
-    old = load_framework_file(PROJECT / "frameworks" / previous)
+    old = load_framework_file(previous)
     assert [(i.id, i.text, i.guidance) for i in fw.indicators] == [(i.id, i.text, i.guidance) for i in old.indicators]
+    assert fw.scales == old.scales

@@ -37,10 +37,10 @@ def test_check_accepts_an_exported_workbook_like_its_yaml(runner, tmp_path):
     runner.invoke(args=["frameworks", "export", "enabling-system", "-o", str(book)])
     result = runner.invoke(args=["frameworks", "check", str(book)])
     assert result.exit_code == 0, result.output
-    assert "ok: enabling-system@2" in result.output
+    assert "ok: enabling-system@3" in result.output
     fw, _ = check_framework_file(book)
     assert fw.content_hash == check_framework_file(SHIPPED[[p.name for p in SHIPPED].index(
-        "enabling-system-v2.yaml")])[0].content_hash
+        "enabling-system-v3.yaml")])[0].content_hash
 
 
 def test_export_of_an_unknown_framework_says_so(runner, tmp_path):
