@@ -29,7 +29,8 @@ def init_app(app) -> None:
     from surveyapp.cli.commands.disclosure import disclosure_check
     from surveyapp.cli.commands.frameworks_io import frameworks_export, frameworks_import
     from surveyapp.cli.commands.mail import mail_group
-    from surveyapp.cli.commands.people import ORGS_COMMANDS, users_group
+    from surveyapp.cli.commands.organisations import ORGS_COMMANDS
+    from surveyapp.cli.commands.people import users_group
     from surveyapp.cli.commands.report import report_command
 
     frameworks_group.add_command(frameworks_export)

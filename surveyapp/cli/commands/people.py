@@ -1,4 +1,4 @@
-"""`surveyapp orgs list|create|rename|archive|unarchive` and `surveyapp users list|create|invite|import|disable|enable`.
+"""`surveyapp users list|create|invite|import|disable|enable`.
 
 The rules are the admin pages' own (surveyapp.accounts); every command checks everything first and
 writes in one transaction, so a refused command writes nothing.
@@ -14,15 +14,7 @@ from flask.cli import with_appcontext
 
 from surveyapp.accounts.audit import record
 from surveyapp.accounts.organisations import (
-    archive_organisation,
-    check_organisation,
-    get_organisation,
-    list_organisations,
-    name_taken_problem,
     normalise_area,
-    organisation_name_problem,
-    rename_organisation,
-    unarchive_organisation,
 )
 from surveyapp.accounts.passwords import password_problem
 from surveyapp.accounts.sessions import end_user_sessions
@@ -39,126 +31,12 @@ from surveyapp.accounts.users import (
     organisations_problem,
     set_active,
 )
+from surveyapp.cli.commands.shared import CLIENT, refuse
 from surveyapp.cli.errors import ID, InputError, StateError
 from surveyapp.cli.tables import format_option, show
 from surveyapp.storage.db import get_db, write_transaction
 from surveyapp.storage.plain_text import clean_line
-from surveyapp.storage.timestamps import iso, parse, utc_now
 
-CLIENT = "command line"  # the audit log's "from where" for these commands
-
-
-def _refuse(problems: dict[str, str | None], what: str = "nothing was written") -> None:
-    """Stop with every problem found, each under the option it is about; write nothing."""
-    found = [f"  {option}: {problem}" for option, problem in problems.items() if problem]
-    if found:
-        raise InputError("\n".join([f"{what}.", *found]))
-
-
-def _organisation(db, organisation_id: int) -> dict:
-    """Return an organisation, or stop with a plain message."""
-    organisation = get_organisation(db, organisation_id)
-    if organisation is None:
-        raise InputError(f"there is no organisation {organisation_id}: `surveyapp orgs list` shows their ids")
-    return organisation
-
-
-def _day(stamp: str | None) -> str:
-    """Show a stored time as a day a person reads, e.g. 3 December 2026."""
-    if not stamp:
-        return ""
-    day = parse(stamp).date()
-    return f"{day.day} {day:%B %Y}"
-
-
-# --- organisations ---------------------------------------------------------------------------------------
-
-@click.command("list")
-@click.option("--all", "everything", is_flag=True, help="Include archived organisations.")
-@format_option
-@with_appcontext
-def orgs_list(everything, fmt):
-    """List organisations: id, name, area, sector, people, submitted responses."""
-    rows = list_organisations(get_db(), include_archived=everything)
-    columns = {"id": "id", "name": "name", "area": "area", "sector": "sector", "people": "people",
-               "submitted": "submitted"}
-    if everything:
-        columns["archived"] = "archived"
-        for row in rows:
-            row["archived"] = _day(row["archived_at"]) if fmt == "table" else row["archived_at"]
-    show(rows, columns, fmt, "There are no organisations yet: add one with `surveyapp orgs create`.")
-
-
-@click.command("create")
-@click.argument("name")
-@click.option("--area", required=True, help="Dundee City, Angus, Perth and Kinross or Tayside-wide.")
-@click.option("--sector", required=True, help="e.g. NHS, Local authority, HSCP, Third sector.")
-@with_appcontext
-def orgs_create(name, area, sector):
-    """Add an organisation and print its id."""
-    db = get_db()
-    record_, problem = check_organisation(clean_line(name), area, sector)
-    _refuse({"organisation": problem or name_taken_problem(db, record_["name"])}, "nothing was created")
-    with write_transaction(db):
-        organisation_id = db.execute("INSERT INTO organisations (name, area, sector) VALUES (:name, :area, :sector)",
-                                     record_).lastrowid
-        record(db, "organisation.created", organisation_id=organisation_id, detail=record_["name"], client=CLIENT)
-    click.echo(organisation_id)
-
-
-@click.command("rename")
-@click.argument("organisation_id", metavar="ID", type=ID)
-@click.argument("name")
-@with_appcontext
-def orgs_rename(organisation_id, name):
-    """Give organisation ID a new NAME; its people and results stay with it."""
-    db = get_db()
-    old = _organisation(db, organisation_id)["name"]
-    new = clean_line(name)
-    _refuse({"name": organisation_name_problem(new) or name_taken_problem(db, new, except_id=organisation_id)},
-            "nothing was changed")
-    with write_transaction(db):
-        rename_organisation(db, organisation_id, new)
-        record(db, "organisation.renamed", organisation_id=organisation_id, detail=f"{old} -> {new}", client=CLIENT)
-    click.echo(f"Renamed organisation {organisation_id} from {old} to {new}.")
-
-
-@click.command("archive")
-@click.argument("organisation_id", metavar="ID", type=ID)
-@with_appcontext
-def orgs_archive(organisation_id):
-    """Archive organisation ID: its results are kept, it is no longer offered for new people or invitations."""
-    db = get_db()
-    organisation = _organisation(db, organisation_id)
-    if organisation["archived_at"]:
-        click.echo(f"{organisation['name']} was already archived on {_day(organisation['archived_at'])}.")
-        return
-    with write_transaction(db):
-        archive_organisation(db, organisation_id, iso(utc_now()))
-        record(db, "organisation.archived", organisation_id=organisation_id, detail=organisation["name"],
-               client=CLIENT)
-    click.echo(f"Archived {organisation['name']} (organisation {organisation_id}).")
-
-
-@click.command("unarchive")
-@click.argument("organisation_id", metavar="ID", type=ID)
-@with_appcontext
-def orgs_unarchive(organisation_id):
-    """Bring archived organisation ID back: offered again for new people and invitations."""
-    db = get_db()
-    organisation = _organisation(db, organisation_id)
-    if not organisation["archived_at"]:
-        click.echo(f"{organisation['name']} is not archived.")
-        return
-    with write_transaction(db):
-        unarchive_organisation(db, organisation_id)
-        record(db, "organisation.unarchived", organisation_id=organisation_id, detail=organisation["name"],
-               client=CLIENT)
-    click.echo(f"Brought back {organisation['name']} (organisation {organisation_id}): it is offered again "
-               "for new people and invitations.")
-
-
-# --- people ----------------------------------------------------------------------------------------------
 
 @click.group("users")
 def users_group():
@@ -227,11 +105,11 @@ def users_create(email, name, role, organisations, areas, password_stdin):
     """Create a person who can sign in with a password (asked for, or read with --password-stdin)."""
     db = get_db()
     fields, problems = _new_person(db, email, name, role, organisations, areas)
-    _refuse(problems, "nothing was created")  # before the password is asked for
+    refuse(problems, "nothing was created")  # before the password is asked for
     password = _read_password(password_stdin)
-    _refuse({"--password": password_problem(password, fields["email"])}, "nothing was created")
+    refuse({"--password": password_problem(password, fields["email"])}, "nothing was created")
     with write_transaction(db):
-        _refuse({"--email": email_problem(db, fields["email"])}, "nothing was created")  # a writer in between
+        refuse({"--email": email_problem(db, fields["email"])}, "nothing was created")  # a writer in between
         user_id = create_user(db, password=password, **fields)
         record(db, "user.created", detail=f"user {user_id} ({fields['email']}) as {role}", client=CLIENT)
     click.echo(f"Created {fields['email']} (user {user_id}) as {role}: they can sign in now.")
@@ -244,12 +122,12 @@ def users_invite(email, name, role, organisations, areas):
     """Create a person and queue an email with a link to set their own password."""
     db = get_db()
     fields, problems = _new_person(db, email, name, role, organisations, areas)
-    _refuse(problems, "nothing was created")
+    refuse(problems, "nothing was created")
     invite = current_app.extensions.get("surveyapp.invite")
     if invite is None:  # the web layer writes the message (its templates and links)
         raise StateError("invitations need the web app's mail templates, which are not loaded")
     with write_transaction(db):
-        _refuse({"--email": email_problem(db, fields["email"])}, "nothing was created")
+        refuse({"--email": email_problem(db, fields["email"])}, "nothing was created")
         user_id = create_user(db, **fields)
         invite(user_id)
         record(db, "user.created", detail=f"user {user_id} ({fields['email']}) as {role}, invited", client=CLIENT)
@@ -281,7 +159,7 @@ def users_import(file):
     try:
         with write_transaction(db):
             for person in checked.records:
-                _refuse({"email": email_problem(db, person["email"])}, "nothing was imported")  # a writer between
+                refuse({"email": email_problem(db, person["email"])}, "nothing was imported")  # a writer between
                 user_id = create_user(db, **person)
                 invite(user_id)
                 record(db, "user.created", detail=f"user {user_id} ({person['email']}) as {person['role']}, "
@@ -329,6 +207,3 @@ def users_enable(email):
         set_active(db, user_id, True)
         record(db, "user.activated", detail=f"user {user_id} ({person['email']})", client=CLIENT)
     click.echo(f"Enabled {person['email']} (user {user_id}): they can sign in again.")
-
-
-ORGS_COMMANDS = (orgs_list, orgs_create, orgs_rename, orgs_archive, orgs_unarchive)
