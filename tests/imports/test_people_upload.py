@@ -63,6 +63,7 @@ def status(client, response):
 def assert_invited(db, before):
     after = counts(db)
     assert after["users"] == before["users"] + 3 and after["outbox"] == before["outbox"] + 3
+    assert after["tokens"] == before["tokens"] + 3, "each has a single-use invitation link"
     people = {r[0]: r[1:] for r in db.execute(
         "SELECT email, role, password_hash FROM users WHERE email LIKE '%@example.org' AND email != 'admin@example.org'")}
     assert people == {"ailsa@example.org": ("service_lead", None), "bruce@example.org": ("facilitator", None),
