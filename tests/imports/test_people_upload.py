@@ -130,3 +130,14 @@ def test_an_upload_without_the_csrf_token_is_refused(admin, db):
     response = post_file(admin, "/admin/users/import", {"file": (io.BytesIO(GOOD), "people.csv")})
     assert response.status_code in (400, 403)
     assert counts(db) == before and db.execute("SELECT count(*) FROM import_jobs").fetchone()[0] == 0
+
+
+def test_surveyapp_imports_run_runs_a_queued_people_file(admin, db, runner):
+    """The command-line worker (`surveyapp imports run`) invites through its own connection too."""
+    before = counts(db)
+    admin_id = db.execute("SELECT id FROM users WHERE email = 'admin@example.org'").fetchone()[0]
+    jobs.create_job(db, "people", GOOD, filename="people.csv", user_id=admin_id)
+    result = runner.invoke(args=["imports", "run"])
+    assert result.exit_code == 0, result.output
+    assert "3 people invited" in result.output
+    assert_invited(db, before)
