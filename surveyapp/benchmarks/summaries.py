@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.benchmarks.aggregation import GROUPINGS, RoundBenchmark
+from surveyapp.benchmarks.organisation_rows import INDICATOR_CODES, group_means, organisation_columns, plain_list
 from surveyapp.benchmarks.ranking import TIE_DECIMALS
-from surveyapp.benchmarks.records import RECORD_DECIMALS, group_table, plain_value
+from surveyapp.benchmarks.records import group_table, plain_value
 from surveyapp.frameworks.model import Framework
-from surveyapp.storage.memo import derived
 
 GAP_COLUMNS = ("gap_area", "gap_sector", "gap_tayside", "percentile_area", "percentile_sector")
 # Keys that identify the same group in two rounds; an organisation may move area or sector.
@@ -44,69 +44,6 @@ class GroupSummary:
     overall: dict
     domains: list[dict]
     indicators: list[dict] = field(default_factory=list)
-
-
-# Each report reads one organisation out of tables that hold the whole round. Comparing every row
-# of the round for each report cost more than the rest of building it, and `report --all` and the
-# results pages read one benchmark many times: so each table's rows are found by organisation
-# through an index made once per benchmark, and the group means through lookups made once too.
-_CODES = "indicator codes"  # a pseudo-column: the indicator's category code, its framework position
-_NO_ROWS = np.array([], dtype=np.intp)
-
-
-def _organisation_table(bench: RoundBenchmark, name: str) -> pd.DataFrame:
-    """Return a benchmark table that has one or more rows per organisation, by name."""
-    if name == "organisations":
-        return bench.organisations
-    if name == "agreement":
-        return bench.agreement
-    return bench.org_table(name)
-
-
-def _table_index(bench: RoundBenchmark, name: str) -> dict:
-    """Return one table's row positions by organisation and its columns as arrays, made once."""
-    # "columns" fills as columns are asked for: still one index per benchmark and table
-    return derived(bench, ("organisation rows", name), lambda: {
-        "rows": _organisation_table(bench, name).groupby("organisation_id", sort=False).indices, "columns": {}})
-
-
-def organisation_columns(bench: RoundBenchmark, name: str, organisation_id: int, columns) -> dict[str, np.ndarray]:
-    """Return one organisation's values in some columns of a benchmark table, in the table's order."""
-    index = _table_index(bench, name)
-    positions = index["rows"].get(organisation_id, _NO_ROWS)
-    arrays = index["columns"]
-    for column in columns:
-        if column not in arrays:
-            table = _organisation_table(bench, name)
-            arrays[column] = (table["indicator"].cat.codes.to_numpy() if column == _CODES
-                              else table[column].to_numpy())
-    return {column: arrays[column][positions] for column in columns}
-
-
-def _group_means(bench: RoundBenchmark, by: str, level: str) -> dict[tuple, dict]:
-    """Return {group key: {item: mean}} for one grouping and level (item None for overall), made once."""
-    return derived(bench, ("group means", by, level), lambda: _means_by_group(bench, by, level))
-
-
-def _means_by_group(bench: RoundBenchmark, by: str, level: str) -> dict[tuple, dict]:
-    """Collect one grouping's means by group and item."""
-    table = group_table(bench, by, level)
-    item = [c for c in ("domain", "indicator") if c in table]
-    keys = [table[c].tolist() for c in GROUPINGS[by]]
-    items = [str(v) for v in table[item[-1]].tolist()] if item else [None] * len(table)
-    means: dict[tuple, dict] = {}
-    for group, key, mean in zip(zip(*keys) if keys else [()] * len(table), items, table["mean"].tolist()):
-        means.setdefault(group, {}).setdefault(key, mean)  # the first row, as .iloc[0] took it
-    return means
-
-
-def _plain_list(values: np.ndarray) -> list:
-    """Turn an array into plain values, as plain_value does one at a time."""
-    if values.dtype.kind == "f":
-        return [None if v != v else round(v, RECORD_DECIMALS) for v in values.tolist()]
-    if values.dtype.kind in "iub":
-        return values.tolist()
-    return [plain_value(v) for v in values.tolist()]
 
 
 def strengths_and_development(
@@ -139,9 +76,9 @@ def _gap_key(gap: float) -> tuple:
 def _benchmarked_indicators(bench, organisation_id, framework) -> list[dict]:
     """Return an organisation's indicator scores beside the benchmark each is compared with."""
     org = _org_row(bench, organisation_id)
-    found = organisation_columns(bench, "indicator", organisation_id, ("indicator", "domain", "score", _CODES))
-    area = _group_means(bench, "area", "indicator").get((org["area"],), {})
-    tayside = _group_means(bench, "tayside", "indicator").get((), {})
+    found = organisation_columns(bench, "indicator", organisation_id, ("indicator", "domain", "score", INDICATOR_CODES))
+    area = group_means(bench, "area", "indicator").get((org["area"],), {})
+    tayside = group_means(bench, "tayside", "indicator").get((), {})
     texts = {i.id: i.text for i in framework.indicators}
     rows = []
     for indicator, domain, score, position in zip(*(found[c].tolist() for c in found)):
@@ -201,7 +138,7 @@ def _agreement_by_indicator(bench, organisation_id) -> dict[str, dict]:
     """Return an organisation's spread of answers per indicator, as plain values."""
     columns = ("indicator", "spread", "spread_levels", "low_agreement")
     found = organisation_columns(bench, "agreement", organisation_id, columns)
-    values = [[str(v) for v in found["indicator"].tolist()], *(_plain_list(found[c]) for c in columns[1:])]
+    values = [[str(v) for v in found["indicator"].tolist()], *(plain_list(found[c]) for c in columns[1:])]
     return {row[0]: dict(zip(columns[1:], row[1:])) for row in zip(*values)}
 
 
@@ -217,10 +154,10 @@ def _org_level(bench, org: dict, level, counts) -> list[dict]:
     """Return an organisation's rows at one level with each benchmark's mean beside them."""
     item = [c for c in ("domain", "indicator") if c in bench.org_table(level)]
     found = organisation_columns(bench, level, org["organisation_id"], [*item, "score", *counts, *GAP_COLUMNS])
-    out = {c: [str(v) for v in values.tolist()] if c in item else _plain_list(values) for c, values in found.items()}
+    out = {c: [str(v) for v in values.tolist()] if c in item else plain_list(values) for c, values in found.items()}
     rows = len(found["score"])
     for by in ("area", "sector", "tayside"):
-        means = _group_means(bench, by, level).get(tuple(org[column] for column in GROUPINGS[by]), {})
+        means = group_means(bench, by, level).get(tuple(org[column] for column in GROUPINGS[by]), {})
         # the last item column (indicator, or domain) names the row
         out[f"{by}_mean"] = ([plain_value(means.get(key)) for key in out[item[-1]]] if item
                              else [plain_value(means.get(None))] * rows)

@@ -29,7 +29,8 @@ from surveyapp.frameworks.model import (
 )
 from surveyapp.frameworks.readability import WARNING_RULES
 from surveyapp.frameworks.reading import MAX_BYTES, load_with_lines
-from surveyapp.frameworks.rules import SEMANTIC_RULES, check_structure
+from surveyapp.frameworks.rules import SEMANTIC_RULES
+from surveyapp.frameworks.structure import check_structure
 
 
 def load_framework_file(path: str | Path) -> Framework:

@@ -1,136 +1,17 @@
-"""Rules a framework definition must follow, one small function each.
+"""Rules a framework definition must follow beyond its shape, one small function each.
 
-Each rule takes the raw definition (plain dicts and lists) and yields
-(path, code, message) for every problem it finds. The loader turns those into
-DefinitionErrors with file and line.
+Each rule takes the raw definition (plain dicts and lists), already checked against
+frameworks/structure.py, and yields (path, code, message) for every problem it finds. The
+loader turns those into DefinitionErrors with file and line.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
 from surveyapp.frameworks.errors import format_path
 from surveyapp.frameworks.model import EVIDENCE_MODES, INSTRUMENT_KINDS, QUESTION_TYPES
-
-Problem = tuple[tuple, str, str]
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-TEXT, INT, NUMBER, BOOL, LIST, MAP = "text", "integer", "number", "true/false", "list", "mapping"
-
-# What each kind of object may contain: key -> (type, required, nested kind).
-STRUCTURE: dict[str, dict[str, tuple[str, bool, str | None]]] = {
-    "framework": {
-        "id": (TEXT, True, None), "version": (INT, True, None), "title": (TEXT, True, None),
-        "summary": (TEXT, True, None), "instrument": (TEXT, True, None),
-        "adaptation": (TEXT, True, None), "sources": (LIST, True, "source"),
-        "scales": (LIST, True, "scale"), "domains": (LIST, True, "domain"),
-        "rules": (MAP, False, "rules"), "disclosure": (MAP, False, "disclosure"),
-    },
-    "disclosure": {
-        "min_organisations": (INT, False, None), "min_unknown": (INT, False, None),
-        "min_for_spread": (INT, False, None), "precision": (INT, False, None), "mode": (TEXT, False, None),
-    },
-    "source": {
-        "title": (TEXT, True, None), "publisher": (TEXT, False, None),
-        "year": (TEXT, False, None), "url": (TEXT, False, None), "note": (TEXT, False, None),
-    },
-    "scale": {
-        "id": (TEXT, True, None), "label": (TEXT, True, None),
-        "levels": (LIST, True, "level"), "options": (LIST, False, "option"),
-    },
-    "level": {
-        "value": (NUMBER, True, None), "label": (TEXT, True, None),
-        "descriptor": (TEXT, False, None),  # missing: warning W104, not an error
-    },
-    "option": {
-        "key": (TEXT, True, None), "label": (TEXT, True, None), "descriptor": (TEXT, False, None),
-    },
-    "domain": {
-        "id": (TEXT, True, None), "title": (TEXT, True, None),
-        "description": (TEXT, False, None), "indicators": (LIST, True, "indicator"),
-        "source": (TEXT, False, None),
-    },
-    "indicator": {
-        "id": (TEXT, True, None), "text": (TEXT, True, None), "type": (TEXT, False, None),
-        "scale": (TEXT, False, None), "guidance": (TEXT, False, None),
-        "prompts": (LIST, False, TEXT), "required": (BOOL, False, None),
-        "weight": (NUMBER, False, None), "evidence": (TEXT, False, None),
-        "evidence_label": (TEXT, False, None), "choices": (LIST, False, "choice"),
-        "min": (NUMBER, False, None), "max": (NUMBER, False, None),
-        "allow_not_applicable": (BOOL, False, None), "next_steps": (LIST, False, "next_step"),
-    },
-    "next_step": {"level": (NUMBER, True, None), "text": (TEXT, True, None)},
-    "choice": {"key": (TEXT, True, None), "label": (TEXT, True, None)},
-    "rules": {"strengths": (MAP, False, "strengths"), "development": (MAP, False, "development")},
-    "strengths": {"min_score": (NUMBER, False, None), "max": (INT, False, None)},
-    "development": {
-        "max_score": (NUMBER, False, None), "gap": (NUMBER, False, None), "max": (INT, False, None),
-    },
-}
-
-
-def _is_type(value, expected: str) -> bool:
-    """Return True when value has the expected definition type."""
-    if expected == TEXT:
-        return isinstance(value, str)
-    if expected == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if expected == NUMBER:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected == BOOL:
-        return isinstance(value, bool)
-    if expected == LIST:
-        return isinstance(value, list)
-    return isinstance(value, dict)
-
-
-def check_structure(data, kind: str = "framework", path: tuple = ()) -> Iterator[Problem]:
-    """Check keys and value types against STRUCTURE, recursively."""
-    if not isinstance(data, dict):
-        yield path, "type", f"expected a mapping of keys, found {type(data).__name__}"
-        return
-    spec = STRUCTURE[kind]
-    for key in data:
-        if key not in spec:
-            close = [k for k in spec if _similar(k, key)]
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            yield path + (key,), "unknown-key", f"unknown key '{key}'{hint}"
-    for key, (expected, required, nested) in spec.items():
-        if key not in data or data[key] is None:
-            if required:
-                yield path + (key,), "missing-key", f"required key '{key}' is missing"
-            continue
-        value = data[key]
-        if not _is_type(value, expected):
-            yield path + (key,), "type", f"expected {expected}, found {_describe(value)}"
-            continue
-        if expected == TEXT and required and not value.strip():
-            yield path + (key,), "empty", f"'{key}' must not be empty"
-        if nested is None:
-            continue
-        if expected == MAP:
-            yield from check_structure(value, nested, path + (key,))
-        elif nested == TEXT:
-            for index, item in enumerate(value):
-                if not isinstance(item, str):
-                    yield path + (key, index), "type", f"expected text, found {_describe(item)}"
-        else:
-            for index, item in enumerate(value):
-                yield from check_structure(item, nested, path + (key, index))
-
-
-def _similar(a: str, b: str) -> bool:
-    """Return True when two keys look like a typo of each other."""
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
-
-
-def _describe(value) -> str:
-    """Describe a value's type for an error message."""
-    if value is None:
-        return "nothing"
-    return {str: "text", bool: "true/false", int: "integer", float: "number",
-            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
+from surveyapp.frameworks.structure import ID_PATTERN, INT, NUMBER, Problem, is_type
 
 
 def _items(data, key):
@@ -228,7 +109,7 @@ def check_scale_levels(data) -> Iterator[Problem]:
         previous = None
         for index, level in enumerate(levels):
             value = level.get("value") if isinstance(level, dict) else None
-            if not _is_type(value, NUMBER):
+            if not is_type(value, NUMBER):
                 continue
             if previous is not None and value <= previous:
                 yield (("scales", s, "levels", index, "value"), "level-order",
@@ -277,7 +158,7 @@ def check_question_types(data) -> Iterator[Problem]:
                 yield path + ("choices",), "choices", f"only choice questions have choices, not {qtype}"
             if qtype != "number" and ("min" in ind or "max" in ind):
                 yield path + ("min" if "min" in ind else "max",), "range", "only number questions have min and max"
-            if _is_type(ind.get("min"), NUMBER) and _is_type(ind.get("max"), NUMBER) and ind["min"] > ind["max"]:
+            if is_type(ind.get("min"), NUMBER) and is_type(ind.get("max"), NUMBER) and ind["min"] > ind["max"]:
                 yield path + ("max",), "range", "max must not be below min"
             if ind.get("allow_not_applicable") is True and qtype != "rating":
                 yield (path + ("allow_not_applicable",), "not-applicable",
@@ -286,7 +167,7 @@ def check_question_types(data) -> Iterator[Problem]:
             if isinstance(evidence, str) and evidence not in EVIDENCE_MODES:
                 yield path + ("evidence",), "evidence", f"evidence must be one of {', '.join(EVIDENCE_MODES)}"
             weight = ind.get("weight")
-            if _is_type(weight, NUMBER) and weight <= 0:
+            if is_type(weight, NUMBER) and weight <= 0:
                 yield path + ("weight",), "weight", "weight must be more than 0"
 
 
@@ -299,9 +180,9 @@ def check_rule_bounds(data) -> Iterator[Problem]:
         block = rules.get(section)
         if not isinstance(block, dict):
             continue
-        if _is_type(block.get("max"), INT) and block["max"] < 1:
+        if is_type(block.get("max"), INT) and block["max"] < 1:
             yield ("rules", section, "max"), "rules", "max must be 1 or more"
-        if section == "development" and _is_type(block.get("gap"), NUMBER) and block["gap"] <= 0:
+        if section == "development" and is_type(block.get("gap"), NUMBER) and block["gap"] <= 0:
             yield ("rules", section, "gap"), "rules", "gap must be more than 0"
 
 
@@ -322,7 +203,7 @@ def check_next_steps(data) -> Iterator[Problem]:
             seen = set()
             for n, step in steps:
                 level = step.get("level")
-                if not _is_type(level, NUMBER):
+                if not is_type(level, NUMBER):
                     continue
                 if scale is not None and level not in values:
                     shown = ", ".join(_number(v) for v in values)
@@ -349,9 +230,9 @@ def check_disclosure(data) -> Iterator[Problem]:
     if not isinstance(block, dict):
         return
     for key, floor in DISCLOSURE_FLOORS.items():
-        if _is_type(block.get(key), INT) and block[key] < floor:
+        if is_type(block.get(key), INT) and block[key] < floor:
             yield ("disclosure", key), "disclosure", f"{key} must be {floor} or more"
-    if _is_type(block.get("precision"), INT) and block["precision"] > 3:
+    if is_type(block.get("precision"), INT) and block["precision"] > 3:
         yield ("disclosure", "precision"), "disclosure", "precision must be 3 decimals or fewer"
     mode = block.get("mode")
     if isinstance(mode, str) and mode not in DISCLOSURE_MODES:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from surveyapp.frameworks.model import EVIDENCE_MODES, INSTRUMENT_KINDS, QUESTION_TYPES
-from surveyapp.frameworks.rules import BOOL, INT, LIST, NUMBER, TEXT
+from surveyapp.frameworks.structure import BOOL, INT, LIST, NUMBER, TEXT
 
 
 @dataclass(frozen=True)

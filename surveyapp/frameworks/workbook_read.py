@@ -9,17 +9,13 @@ error, and openpyxl is asked to drop links rather than load them.
 from __future__ import annotations
 
 import difflib
-import io
 import re
-import warnings
-import zipfile
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from surveyapp.frameworks.errors import DefinitionError, FrameworkErrors
-from surveyapp.frameworks.rules import BOOL, INT, LIST, NUMBER, TEXT
+from surveyapp.frameworks.structure import BOOL, INT, LIST, NUMBER, TEXT
 from surveyapp.frameworks.workbook_format import (
     FALSE_WORDS,
     REQUIRED_SETTINGS,
@@ -30,11 +26,8 @@ from surveyapp.frameworks.workbook_format import (
     TRUE_WORDS,
     Sheet,
 )
+from surveyapp.frameworks.workbook_safety import MAX_BYTES, open_safely
 
-MAX_BYTES = 5 * 1024 * 1024  # a framework workbook is tens of kilobytes
-MAX_UNPACKED = 40 * 1024 * 1024  # what the zip may expand to: more is a zip bomb
-MAX_RATIO = 100  # no honest member of a workbook compresses this well when it is large
-MAX_MEMBERS = 500
 LAYOUT_CODES = ("missing-sheet", "missing-column", "unknown-column", "merged-cells", "formula",
                 "blank-row", "duplicate-key")
 NUMBER_PATTERN = re.compile(r"-?\d+(\.\d+)?")
@@ -66,7 +59,7 @@ def read_workbook_file(path: str | Path) -> tuple[dict, dict]:
 def read_workbook(content: bytes, filename: str) -> tuple[dict, dict]:
     """Read workbook bytes into (definition, path -> cell map), or raise FrameworkErrors."""
     found = _Collector(filename)
-    book = _open_safely(content, filename, found)
+    book = open_safely(content, filename, found)
     if book is None:
         raise FrameworkErrors(found.errors)
     sheets = {}
@@ -83,62 +76,6 @@ def read_workbook(content: bytes, filename: str) -> tuple[dict, dict]:
     if found.errors:
         raise FrameworkErrors(found.errors)
     return data, cells
-
-
-def _open_safely(content: bytes, filename: str, found: _Collector):
-    """Check size, zip shape and macros before openpyxl sees the bytes; return the workbook or None."""
-    where = "workbook"
-    if len(content) > MAX_BYTES:
-        found.add("too-large", where, f"the file is {len(content) / 1048576:.1f} MB; a framework workbook "
-                                      f"may be at most {MAX_BYTES // 1048576} MB")
-        return None
-    if filename.lower().endswith((".xlsm", ".xltm", ".xlsb")):
-        found.add("macros", where, "macro-enabled workbooks are not accepted; save it as .xlsx (Excel Workbook)")
-        return None
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        found.add("not-xlsx", where, "the file is not an XLSX workbook (a CSV or another file renamed?); "
-                                     "save it from your spreadsheet as .xlsx")
-        return None
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-            problem = _archive_problem(archive, members)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        problem = ("not-xlsx", "the file is a damaged or unusual zip, not an XLSX workbook")
-    if problem:
-        found.add(problem[0], where, problem[1])
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; we check what matters
-            return load_workbook(io.BytesIO(content), read_only=False, data_only=False,
-                                 keep_vba=False, keep_links=False, rich_text=False)
-    except Exception:  # openpyxl raises many types for a broken file; all mean the same to an author
-        found.add("not-xlsx", where, "the file could not be read as an XLSX workbook")
-        return None
-
-
-def _archive_problem(archive: zipfile.ZipFile, members) -> tuple[str, str] | None:
-    """Return (code, message) when the zip is a bomb, holds macros or links, or is not a workbook."""
-    names = {m.filename for m in members}
-    if len(members) > MAX_MEMBERS:
-        return "too-large", f"the workbook has {len(members)} parts; more than {MAX_MEMBERS} is not a framework"
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_UNPACKED:
-        return "too-large", (f"the workbook unpacks to {unpacked / 1048576:.0f} MB (a zip bomb?); "
-                             f"at most {MAX_UNPACKED // 1048576} MB is accepted")
-    for m in members:
-        if m.file_size > 1048576 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
-            ratio = m.file_size // max(m.compress_size, 1)
-            return "too-large", f"part {m.filename} expands {ratio} times (a zip bomb?)"
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        return "not-xlsx", "the file is a zip but not an XLSX workbook"
-    types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or "macroEnabled" in types:
-        return "macros", "the workbook holds macros; save it as .xlsx (Excel Workbook), without macros"
-    if any(n.startswith("xl/externalLinks/") for n in names):
-        return "external-link", "the workbook links to other files; remove the links (they are never followed)"
-    return None
 
 
 def _read_sheet(ws, sheet: Sheet, found: _Collector) -> list[tuple[int, dict, dict]]:

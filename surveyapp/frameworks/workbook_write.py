@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from surveyapp.frameworks.rules import BOOL, LIST
+from surveyapp.frameworks.structure import BOOL, LIST
 from surveyapp.frameworks.workbook_format import (
     FORMAT_LISTS,
     LISTS_SHEET,

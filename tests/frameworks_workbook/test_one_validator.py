@@ -7,7 +7,7 @@ import re
 import pytest
 
 from surveyapp.frameworks.errors import CATALOGUE
-from surveyapp.frameworks.rules import BOOL, INT, LIST, MAP, NUMBER, STRUCTURE, TEXT
+from surveyapp.frameworks.structure import BOOL, INT, LIST, MAP, NUMBER, STRUCTURE, TEXT
 
 from ..conftest import PROJECT
 

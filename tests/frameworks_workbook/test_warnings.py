@@ -6,7 +6,7 @@ import json
 from surveyapp.frameworks.errors import CATALOGUE
 from surveyapp.frameworks.loader import definition_warnings, framework_from_definition, load_framework_text
 from surveyapp.frameworks.reading import load_with_lines
-from surveyapp.frameworks.rules import STRUCTURE
+from surveyapp.frameworks.structure import STRUCTURE
 from surveyapp.frameworks.workbook_read import read_workbook
 
 from ..conftest import PROJECT
