@@ -138,6 +138,7 @@ TABLE: dict[str, Route] = {
     "admin.confirm_deactivation": Route(anywhere(ADMIN), lambda w, t: {"user_id": w.spare_user}),
     "admin.organisations": Route(anywhere(ADMIN)),
     "admin.import_organisations": Route(anywhere(ADMIN)),
+    "admin.import_people": Route(anywhere(ADMIN)),
     "admin.frameworks": Route(anywhere(ADMIN)),
     "admin.framework_upload": Route(anywhere(ADMIN)),
     "admin.preview": Route(anywhere(ADMIN), lambda w, t: {"upload_id": world_upload(w)}),

@@ -11,11 +11,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
+
+from flask import current_app, has_app_context
 
 from surveyapp.accounts.audit import record
 from surveyapp.accounts.organisations import check_organisations_file, upsert_organisations
-from surveyapp.accounts.permissions import covers_area
-from surveyapp.accounts.users import get_user
+from surveyapp.accounts.people_file import check_people_file
+from surveyapp.accounts.permissions import can_administer, covers_area
+from surveyapp.accounts.users import account_id_by_email, create_user, get_user
 from surveyapp.assessments.answers_csv import ImportConflict, check_responses_file, write_responses
 from surveyapp.assessments.rounds import get_round
 from surveyapp.frameworks.registry import framework_for_round
@@ -24,7 +28,7 @@ from surveyapp.storage.db import connect, write_transaction
 from surveyapp.storage.text_files import describe_mapping
 
 log = logging.getLogger(__name__)
-KINDS = ("organisations", "responses")
+KINDS = ("organisations", "people", "responses")
 PROGRESS_SECONDS = 0.5  # at most this often a progress write, so checking is not slowed by them
 
 # Primary SQLite result code -> why the write failed, in words that finish "... because"
@@ -130,7 +134,47 @@ def _run_responses(db, job: dict, content: bytes, progress) -> dict:
     return {"done": result}
 
 
-RUNNERS = {"organisations": _run_organisations, "responses": _run_responses}
+def _run_people(db, job: dict, content: bytes, progress) -> dict:
+    """Create and invite the people in a file (accounts.people_file), all in one transaction, or none.
+
+    The invitation (its message and single-use link) is written by the web layer's
+    `surveyapp.invite` through this job's own connection, inside the transaction below.
+    """
+    user = get_user(db, job["user_id"]) if job["user_id"] else None
+    if not (user and user["active"] and can_administer(user)):
+        return {"failed": {"problems": [], "count": 0, "message": (
+            "Nothing was imported: the account that uploaded the file can no longer add people.")}}
+    invite = current_app.extensions.get("surveyapp.invite") if has_app_context() else None
+    if invite is None:
+        return {"failed": {"problems": [], "count": 0, "message": (
+            "Nothing was imported: the invitations cannot be written here. Upload the file again.")}}
+    checked = check_people_file(db, content)
+    if checked.problems:
+        return {"failed": _problems_result(checked.problems, "Nothing was imported: the file has problems.")}
+    jobs.set_progress(db, job["id"], "saving", checked.rows, checked.rows)
+    result = {"summary": [f"{len(checked.records):,} people invited: each has been sent a link to set "
+                          "their own password"],
+              "mappings": [describe_mapping(m) for m in checked.mappings.as_list()],
+              "rows": checked.rows}
+    try:
+        with write_transaction(db):
+            for person in checked.records:
+                if account_id_by_email(db, person["email"]):
+                    raise ImportConflict(f"an account with the email {person['email']} was added")
+                user_id = create_user(db, **person)
+                invite(user_id, db=db, inviter=user)
+                record(db, "user.created", user_id=user["id"], user_email=user["email"],
+                       detail=f"user {user_id} ({person['email']}) as {person['role']}, invited from "
+                              f"import job {job['id']}")
+            jobs.finish(db, job, result)
+            _audit(db, job, f"{len(checked.records)} people from import job {job['id']}")
+    except ImportConflict as exc:
+        return {"failed": {"problems": [], "count": 0,
+                           "message": f"Nothing was imported: {exc} (it arrived while the file was checked)."}}
+    return {"done": result}
+
+
+RUNNERS = {"organisations": _run_organisations, "people": _run_people, "responses": _run_responses}
 
 
 def run_job(db, job: dict) -> dict:
@@ -168,10 +212,15 @@ def work_once(db) -> dict | None:
     return run_job(db, job) if job else None
 
 
-def start_worker_thread(database: str, interval: float = 2.0) -> threading.Thread:
-    """Run queued imports in a daemon thread of this process, on its own connection."""
+def start_worker_thread(database: str, interval: float = 2.0, app=None) -> threading.Thread:
+    """Run queued imports in a daemon thread of this process, on its own connection (inside app's
+    context when given: a people import writes its invitations with the web app's templates)."""
     def loop():
         db = connect(database)
+        with app.app_context() if app is not None else nullcontext():
+            _loop(db)
+
+    def _loop(db):
         while True:
             try:
                 while work_once(db):

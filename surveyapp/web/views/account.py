@@ -1,7 +1,7 @@
 """Set a password from an emailed link: accept an invitation, or reset a forgotten password."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -46,11 +46,22 @@ def register_command_line_invitations(state) -> None:
     """Let `surveyapp users invite` queue an invitation without importing the web layer."""
     app = state.app
 
-    def invite(user_id: int) -> str:
-        """Queue the invitation for an account the command line created, inside its transaction."""
-        person = get_user(get_db(), user_id)
-        with app.test_request_context(base_url=app.config["BASE_URL"]):  # links point at the real site
-            return send_invitation(person["email"], person["name"], None, COMMAND_LINE, user_id=user_id)
+    def invite(user_id: int, db=None, inviter: dict | None = None) -> str:
+        """Queue the invitation for an account the command line or an import job created, inside its
+        transaction: through db, that transaction's connection, when given (a job's own connection)."""
+        saved = g.get("db")
+        if db is not None:
+            g.db = db  # every write below (token, outbox, audit) goes through get_db()
+        try:
+            person = get_user(get_db(), user_id)
+            with app.test_request_context(base_url=app.config["BASE_URL"]):  # links point at the real site
+                return send_invitation(person["email"], person["name"], None, inviter or COMMAND_LINE,
+                                       user_id=user_id)
+        finally:
+            if db is not None:
+                g.pop("db", None)
+                if saved is not None:
+                    g.db = saved
 
     app.extensions["surveyapp.invite"] = invite
 

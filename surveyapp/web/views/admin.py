@@ -256,6 +256,20 @@ def import_organisations():
         400 if form.errors else 200
 
 
+@bp.route("/users/import", methods=["GET", "POST"])
+@accepts_files
+def import_people():
+    """Invite the people in a CSV file (the format of `surveyapp users import`), as an import job;
+    any bad row imports nothing."""
+    form = ImportForm()
+    if validate_upload(form):
+        data = read_upload(form)
+        if data is not None:
+            return queue_upload("people", data, form.file.data.filename)
+    return render_template("admin/import_people.html", form=form, limit=describe_limit(upload_limit())), \
+        400 if form.errors else 200
+
+
 @bp.route("/frameworks")
 def frameworks():
     """List the framework files registered."""

@@ -37,7 +37,8 @@ def init_app(app) -> None:
     @app.before_request
     def _start_import_worker():
         if not started and current_app.config["IMPORT_WORKER"] == "thread":
-            started.append(start_worker_thread(current_app.config["DATABASE"]))
+            started.append(start_worker_thread(current_app.config["DATABASE"],
+                                                  app=current_app._get_current_object()))
 
 
 class ResponsesUploadForm(FlaskForm):
@@ -107,6 +108,7 @@ def job(job_id):
     record = found(jobs.get_job(get_db(), job_id))
     if record["user_id"] != g.user["id"] and not can_administer(g.user):
         abort(404)  # another person's upload: not even that it exists
-    again = url_for("admin.import_organisations") if record["kind"] == "organisations" else url_for(".responses")
+    again = {"organisations": url_for("admin.import_organisations"),
+             "people": url_for("admin.import_people")}.get(record["kind"]) or url_for(".responses")
     return render_template("imports/job.html", job=record, again=again,
                            refresh=REFRESH_SECONDS if record["state"] in ("queued", "running") else None)
