@@ -12,6 +12,7 @@ nothing is ever told to forget:
 | `frameworks`          | framework version key                | the version's content hash              |
 | `domain forms`        | framework key, domain, required?     | the Domain object it was built from     |
 | `common passwords`    | the list's file                      | the file's size and modification time   |
+| `disclosure decisions`| a digest of groups, viewer and rules | none: a decision depends on its key only |
 
 Values derived from one immutable object (indexes over a benchmark's tables)
 use `derived`: they live exactly as long as that object, so they need no stamp.
@@ -44,6 +45,7 @@ class Memo:
         self.name, self.size = name, size
         self._entries: OrderedDict = OrderedDict()  # key -> (stamp, value)
         self._lock = threading.Lock()
+        self.built = 0  # values built, not found: what tests count
         if name:
             _MEMOS[name] = self
 
@@ -64,6 +66,7 @@ class Memo:
             value = build()
         # a stale entry is replaced, never kept beside the new one: a national benchmark is large
         with self._lock:
+            self.built += 1
             self._entries[key] = (stamp, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
