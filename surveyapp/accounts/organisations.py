@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from surveyapp.storage.db import first_row
 from surveyapp.storage.plain_text import control_character
-from surveyapp.storage.text_files import FileProblem, Mappings, Problems, RowError, csv_records, decode_csv
+from surveyapp.storage.text_files import CheckedFile, FileProblem, Mappings, Problems, RowError, csv_records, decode_csv
 
 AREAS = ("Dundee City", "Angus", "Perth and Kinross", "Tayside-wide")
 SECTORS = (
@@ -93,19 +92,9 @@ def check_organisation_row(line: int, name: str, area: str, sector: str, problem
     return {"name": clean_name, "area": canonical_area, "sector": canonical_sector}
 
 
-@dataclass
-class OrganisationsFile:
-    """A checked organisations file: the records to write, or the problems that stop it."""
-
-    records: list[dict] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
-    mappings: Mappings = field(default_factory=Mappings)
-    rows: int = 0
-
-
-def check_organisations_file(data: bytes | str, progress: Callable[[int], None] | None = None) -> OrganisationsFile:
+def check_organisations_file(data: bytes | str, progress: Callable[[int], None] | None = None) -> CheckedFile:
     """Read and check a whole name,area,sector file; every problem is recorded, nothing is written."""
-    checked = OrganisationsFile()
+    checked = CheckedFile()
     try:
         text = decode_csv(data) if isinstance(data, bytes) else data
         first_line: dict[str, tuple[int, str, str]] = {}

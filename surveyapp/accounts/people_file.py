@@ -8,8 +8,6 @@ invitation link.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from surveyapp.accounts.organisations import AREAS, normalise_area
 from surveyapp.accounts.users import (
     ALL_AREAS,
@@ -20,22 +18,12 @@ from surveyapp.accounts.users import (
     name_problem,
 )
 from surveyapp.storage.plain_text import control_character
-from surveyapp.storage.text_files import FileProblem, Mappings, Problems, csv_records, decode_csv
+from surveyapp.storage.text_files import CheckedFile, FileProblem, csv_records, decode_csv
 
 PEOPLE_COLUMNS = ("email", "name", "role", "organisation", "area")
 SEPARATOR = ";"  # several organisations or areas in one cell
 _ROLE_LOOKUP = {r: r for r in ROLES} | {n.lower(): r for r, n in ROLE_NAMES.items()} | {
     r.replace("_", " "): r for r in ROLES} | {"admin": "admin"}
-
-
-@dataclass
-class PeopleFile:
-    """A checked people file: the people to create and invite, or the problems that stop it."""
-
-    records: list[dict] = field(default_factory=list)
-    problems: Problems = field(default_factory=Problems)
-    mappings: Mappings = field(default_factory=Mappings)
-    rows: int = 0
 
 
 def _cells(value: str | None) -> list[str]:
@@ -49,7 +37,7 @@ def _organisations(db) -> tuple[dict[str, dict], dict[int, dict]]:
     return {r["name"].lower(): r for r in rows}, {r["id"]: r for r in rows}
 
 
-def check_person_row(db, line: int, row: dict, checked: PeopleFile, organisations, first_line: dict) -> None:
+def check_person_row(db, line: int, row: dict, checked: CheckedFile, organisations, first_line: dict) -> None:
     """Check one row, recording each problem under its column; keep the person when it has none."""
     problems, mappings = checked.problems, checked.mappings
     before = problems.count
@@ -79,7 +67,7 @@ def check_person_row(db, line: int, row: dict, checked: PeopleFile, organisation
                                 "organisations": organisation_ids, "areas": areas})
 
 
-def _check_organisations(line, role, cells, checked: PeopleFile, organisations) -> tuple[int, ...]:
+def _check_organisations(line, role, cells, checked: CheckedFile, organisations) -> tuple[int, ...]:
     """Return the ids of a service lead's organisations, recording any problem in the organisation column."""
     by_name, by_id = organisations
     if role != "service_lead":
@@ -104,7 +92,7 @@ def _check_organisations(line, role, cells, checked: PeopleFile, organisations) 
     return tuple(ids)
 
 
-def _check_areas(line, role, cells, checked: PeopleFile) -> tuple[str, ...]:
+def _check_areas(line, role, cells, checked: CheckedFile) -> tuple[str, ...]:
     """Return a facilitator's or commissioner's areas, recording any problem in the area column."""
     if role not in ("facilitator", "commissioner"):
         if cells and role is not None:
@@ -125,9 +113,9 @@ def _check_areas(line, role, cells, checked: PeopleFile) -> tuple[str, ...]:
     return tuple(dict.fromkeys(areas))
 
 
-def check_people_file(db, data: bytes | str) -> PeopleFile:
+def check_people_file(db, data: bytes | str) -> CheckedFile:
     """Read and check a whole people file; every problem is recorded, nothing is written."""
-    checked = PeopleFile()
+    checked = CheckedFile()
     try:
         text = decode_csv(data) if isinstance(data, bytes) else data
         organisations, first_line = _organisations(db), {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_LINE_CHARS = 20_000   # a row of the widest import is a few hundred characters
 MAX_FIELD_CHARS = 10_000  # the longest text an answer may hold (assessments.forms.MAX_TEXT)
@@ -153,3 +153,13 @@ def describe_mapping(mapping: dict) -> str:
     rows = mapping["rows"]
     return (f"{mapping['column']} '{mapping['from']}' was read as '{mapping['to']}' "
             f"on {rows:,} row{'s' if rows != 1 else ''} (first on line {mapping['first_line']})")
+
+
+@dataclass
+class CheckedFile:
+    """A whole file checked before anything is written: the records to write, or the problems that stop it."""
+
+    records: list[dict] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
+    mappings: Mappings = field(default_factory=Mappings)
+    rows: int = 0

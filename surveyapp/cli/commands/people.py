@@ -170,16 +170,21 @@ def users_import(file):
                "`surveyapp mail send` delivers them.")
 
 
+def _account(db, email: str) -> tuple[int, dict]:
+    """Return (id, person) for an account's email, or stop with a plain message."""
+    user_id = account_id_by_email(db, email)
+    if user_id is None:
+        raise InputError(f"there is no account with the email {email.strip()}: `surveyapp users list` shows them")
+    return user_id, get_user(db, user_id)
+
+
 @users_group.command("disable")
 @click.argument("email")
 @with_appcontext
 def users_disable(email):
     """Stop EMAIL signing in, and sign them out everywhere; their answers and history are kept."""
     db = get_db()
-    user_id = account_id_by_email(db, email)
-    if user_id is None:
-        raise InputError(f"there is no account with the email {email.strip()}: `surveyapp users list` shows them")
-    person = get_user(db, user_id)
+    user_id, person = _account(db, email)
     if not person["active"]:
         click.echo(f"{person['email']} was already disabled.")
         return
@@ -196,10 +201,7 @@ def users_disable(email):
 def users_enable(email):
     """Let disabled EMAIL sign in again, with the password they had (or an invitation link if they had none)."""
     db = get_db()
-    user_id = account_id_by_email(db, email)
-    if user_id is None:
-        raise InputError(f"there is no account with the email {email.strip()}: `surveyapp users list` shows them")
-    person = get_user(db, user_id)
+    user_id, person = _account(db, email)
     if person["active"]:
         click.echo(f"{person['email']} can already sign in.")
         return
